@@ -1,0 +1,32 @@
+// One logical CPU of a runtime: its normal and high-priority pools and its timer.
+package io.corewq;
+
+/** The per-CPU objects of one logical CPU. */
+final class Cpu {
+    /** Immutable. */
+    final int id;
+    /** Immutable: the normal pool; its run-slot holder is the CPU's carrier. */
+    final WorkerPool normal;
+    /** Immutable: the high-priority pool. */
+    final WorkerPool highpri;
+    /** Immutable: serviced by the normal pool's carrier. */
+    final CpuTimer timer;
+
+    Cpu(CpuRuntime rt, int id) {
+        this.id = id;
+        this.normal = new WorkerPool(rt, id, false, id * 2, io.corewq.cpu.CpuSet.of(id));
+        this.highpri = new WorkerPool(rt, id, true, id * 2 + 1, io.corewq.cpu.CpuSet.of(id));
+        this.timer = new CpuTimer(id, normal);
+        this.normal.timer = timer;
+    }
+
+    WorkerPool pool(boolean high) {
+        return high ? highpri : normal;
+    }
+
+    /** Starts the carrier of each pool. CONTEXT: runtime build. */
+    void start() {
+        normal.createWorker(true);
+        highpri.createWorker(true);
+    }
+}

@@ -1,0 +1,503 @@
+// The runtime: one carrier per CPU, the system workqueues, unbound pools, freeze/thaw and the CPU-level helpers.
+package io.corewq;
+
+import io.corewq.cpu.CpuBinder;
+import io.corewq.cpu.CpuBinders;
+import io.corewq.cpu.CpuSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A corewq runtime: for each CPU it may use, a <b>carrier</b> (a platform thread pinned to that
+ * CPU by the {@link CpuBinder}) that owns the CPU's worker pools and timer; unbound pools shared
+ * by equal attributes; the system workqueues; freeze/thaw.
+ *
+ * <pre>{@code
+ * try (CpuRuntime rt = CpuRuntime.builder().build()) {
+ *     Workqueue wq = rt.allocWorkqueue("io", Set.of(), 0);
+ *     Work w = new Work(() -> handle());
+ *     wq.queueOn(3, w);
+ *     w.flush();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} destroys every workqueue (draining it) and waits until every corewq thread
+ * has ended.
+ */
+public final class CpuRuntime implements AutoCloseable {
+    private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
+
+    final Logger log = LoggerFactory.getLogger(CpuRuntime.class);
+
+    /** Immutable. */
+    final CpuBinder binder;
+    /** Immutable: the CPUs this runtime may use. */
+    private final CpuSet cpus;
+    /** Immutable: per-CPU objects indexed by CPU id (null outside {@link #cpus}). */
+    private final Cpu[] cpuById;
+    /** Immutable: the CPU ids in order, for round-robin placement. */
+    private final int[] cpuIds;
+    /** Immutable configuration. */
+    final int idleSpins;
+    final int maxUnboundWorkers;
+    private final WorkExceptionHandler exceptionHandler;
+    final int id = RUNTIME_IDS.incrementAndGet();
+
+    private final ConcurrentHashMap<Boolean, WorkerPool> unboundPools = new ConcurrentHashMap<>();
+    private final AtomicInteger nextUnboundId = new AtomicInteger();
+    private final List<Workqueue> workqueues = new CopyOnWriteArrayList<>();
+    private final Set<Integer> unpinnedCpus = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ThreadLocal<int[]> stickyCpu = ThreadLocal.withInitial(() -> new int[] {-1});
+
+    private final Object freezeLock = new Object();
+    private volatile boolean frozen;
+    private volatile boolean closed;
+
+    /** System workqueues, as the kernel's system_wq and friends. */
+    private final Workqueue events;
+    private final Workqueue eventsHighpri;
+    private final Workqueue eventsLong;
+    private final Workqueue eventsUnbound;
+    private final Workqueue eventsFreezable;
+    private final Workqueue eventsPowerEfficient;
+
+    private CpuRuntime(Builder b) {
+        this.binder = b.binder != null ? b.binder : CpuBinders.load();
+        CpuSet set = b.cpus;
+        if (set == null) {
+            CpuSet fromBinder = null;
+            try {
+                fromBinder = binder.processAllowedCpus();
+            } catch (RuntimeException e) {
+                log.warn("corewq: binder {} could not read the allowed CPUs: {}", binder.name(), e.toString());
+            }
+            set = fromBinder != null && !fromBinder.isEmpty() ? fromBinder : CpuBinders.processAllowedCpus();
+        }
+        this.cpus = set;
+        this.cpuIds = set.toArray();
+        this.idleSpins = b.idleSpins;
+        this.maxUnboundWorkers = b.maxUnboundWorkers;
+        this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logException;
+        if (!binder.isPinning()) {
+            log.info("corewq: CPU binder '{}' does not pin threads; carriers run unpinned", binder.name());
+        }
+        this.cpuById = new Cpu[set.last() + 1];
+        for (int c : cpuIds) {
+            cpuById[c] = new Cpu(this, c);
+        }
+        for (int c : cpuIds) {
+            cpuById[c].start();
+        }
+        events = allocWorkqueue("events", EnumSet.noneOf(WqFlag.class), 0);
+        eventsHighpri = allocWorkqueue("events_highpri", EnumSet.of(WqFlag.HIGHPRI), 0);
+        eventsLong = allocWorkqueue("events_long", EnumSet.noneOf(WqFlag.class), 0);
+        eventsUnbound = allocWorkqueue("events_unbound", EnumSet.of(WqFlag.UNBOUND), 0);
+        eventsFreezable = allocWorkqueue("events_freezable", EnumSet.of(WqFlag.FREEZABLE), 0);
+        eventsPowerEfficient = allocWorkqueue("events_power_efficient", EnumSet.of(WqFlag.POWER_EFFICIENT), 0);
+    }
+
+    /** A builder with the defaults: every CPU the process may use, the best binder on the class path. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- CPUs ---------------------------------------------------------------------------------
+
+    /** The CPUs this runtime may use (its possible set). */
+    public CpuSet cpus() {
+        return cpus;
+    }
+
+    /** The CPUs that are online now. */
+    public CpuSet onlineCpus() {
+        return cpus;
+    }
+
+    /** Whether {@code cpu} is one of the runtime's CPUs and online. */
+    public boolean isOnline(int cpu) {
+        return cpus.contains(cpu);
+    }
+
+    /** The binder in use. */
+    public CpuBinder binder() {
+        return binder;
+    }
+
+    /** CPUs whose carrier could not verify its pinning (empty when pinning works or is off). */
+    public CpuSet unpinnedCpus() {
+        return CpuSet.of(new ArrayList<>(unpinnedCpus));
+    }
+
+    /**
+     * The CPU whose per-CPU pool the calling thread belongs to, or -1 when the caller is not a
+     * per-CPU worker of any corewq runtime (unbound workers and other threads).
+     */
+    public static int currentCpu() {
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker) {
+            return ((Worker) t).pool.cpu;
+        }
+        return -1;
+    }
+
+    Cpu cpu(int id) {
+        return cpuById[id];
+    }
+
+    /**
+     * Validates a CPU id given by a caller.
+     *
+     * @throws IllegalArgumentException naming the id when it is not one of the runtime's CPUs
+     */
+    void checkCpu(int cpu) {
+        if (cpu < 0 || cpu >= cpuById.length || cpuById[cpu] == null) {
+            throw new IllegalArgumentException("CPU " + cpu + " is not one of this runtime's CPUs " + cpus);
+        }
+    }
+
+    /** The CPU a caller's item goes to for {@code queue()}: its own when on a carrier, else sticky. */
+    int localCpu() {
+        Thread t = Thread.currentThread();
+        if (t instanceof Worker) {
+            Worker w = (Worker) t;
+            if (w.pool.rt == this && w.pool.cpu >= 0) {
+                return w.pool.cpu;
+            }
+        }
+        int[] s = stickyCpu.get();
+        if (s[0] < 0) {
+            s[0] = cpuIds[Math.floorMod(roundRobin.getAndIncrement(), cpuIds.length)];
+        }
+        return s[0];
+    }
+
+    /** Where work aimed at {@code cpu} goes (hotplug redirects work aimed at an offline CPU). */
+    int placementCpu(int cpu) {
+        return cpu;
+    }
+
+    void pinningFailed(int cpu, String thread) {
+        if (unpinnedCpus.add(cpu)) {
+            log.warn("corewq: could not verify pinning of {} to CPU {}; it keeps working unpinned", thread, cpu);
+        }
+    }
+
+    // ---- workqueues ---------------------------------------------------------------------------
+
+    /**
+     * Allocates a workqueue.
+     *
+     * @param maxActive 1..{@link Workqueue#MAX_ACTIVE}, or 0 for {@link Workqueue#DEFAULT_ACTIVE}
+     * @throws NullPointerException if {@code name} or {@code flags} is null
+     * @throws IllegalArgumentException if {@code maxActive} is out of range
+     * @throws IllegalStateException if the runtime is closed
+     */
+    public Workqueue allocWorkqueue(String name, Set<WqFlag> flags, int maxActive) {
+        Objects.requireNonNull(name, "workqueue name is null");
+        Objects.requireNonNull(flags, "flags is null");
+        if (maxActive < 0 || maxActive > Workqueue.MAX_ACTIVE) {
+            throw new IllegalArgumentException("max_active " + maxActive + " out of range 0.." + Workqueue.MAX_ACTIVE + " for workqueue " + name);
+        }
+        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false));
+    }
+
+    /** Allocates an ordered workqueue: one item at a time, in queueing order, whatever CPU queues. */
+    public Workqueue allocOrderedWorkqueue(String name, Set<WqFlag> flags) {
+        Objects.requireNonNull(name, "workqueue name is null");
+        Objects.requireNonNull(flags, "flags is null");
+        return register(new Workqueue(this, name, flags, 1, true));
+    }
+
+    private Workqueue register(Workqueue wq) {
+        if (closed) {
+            throw new IllegalStateException("runtime is closed");
+        }
+        workqueues.add(wq);
+        if (frozen && wq.freezable) {
+            wq.freeze();
+        }
+        return wq;
+    }
+
+    void unregister(Workqueue wq) {
+        workqueues.remove(wq);
+    }
+
+    /** Every live workqueue, system ones included. */
+    public List<Workqueue> workqueues() {
+        return Collections.unmodifiableList(new ArrayList<>(workqueues));
+    }
+
+    WorkerPool unboundPool(boolean highpri) {
+        return unboundPools.computeIfAbsent(highpri, h -> {
+            WorkerPool p = new WorkerPool(this, -1, h, nextUnboundId.getAndIncrement(), cpus);
+            p.createWorker();
+            return p;
+        });
+    }
+
+    /** The kernel's system_wq: per-CPU, for short items. */
+    public Workqueue systemWq() {
+        return events;
+    }
+
+    public Workqueue systemHighpriWq() {
+        return eventsHighpri;
+    }
+
+    public Workqueue systemLongWq() {
+        return eventsLong;
+    }
+
+    public Workqueue systemUnboundWq() {
+        return eventsUnbound;
+    }
+
+    public Workqueue systemFreezableWq() {
+        return eventsFreezable;
+    }
+
+    public Workqueue systemPowerEfficientWq() {
+        return eventsPowerEfficient;
+    }
+
+    // ---- helpers on every CPU -----------------------------------------------------------------
+
+    /**
+     * Runs {@code fn} on every online CPU (on the system workqueue) and waits for all.
+     *
+     * @throws RuntimeException the first exception {@code fn} threw, others suppressed in it
+     */
+    public void scheduleOnEachCpu(Runnable fn) {
+        Objects.requireNonNull(fn, "function is null");
+        CpuSet online = onlineCpus();
+        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Work> items = new ArrayList<>();
+        for (int c : online) {
+            Work w = new Work("scheduleOnEachCpu", () -> {
+                try {
+                    fn.run();
+                } catch (Throwable t) {
+                    errors.add(t);
+                }
+            });
+            items.add(w);
+            events.queueOn(c, w);
+        }
+        for (Work w : items) {
+            w.flush();
+        }
+        rethrowFirst(errors);
+    }
+
+    /**
+     * Runs {@code fn} on CPU {@code cpu} and returns its result (inline when the caller already
+     * runs in that CPU's pool).
+     *
+     * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's CPUs
+     * @throws Exception whatever {@code fn} threw
+     */
+    public <T> T workOnCpu(int cpu, Callable<T> fn) throws Exception {
+        Objects.requireNonNull(fn, "function is null");
+        checkCpu(cpu);
+        if (currentCpu() == cpu && Worker.current(this) != null) {
+            return fn.call();
+        }
+        Object[] result = new Object[1];
+        Throwable[] error = new Throwable[1];
+        Work w = new Work("workOnCpu", () -> {
+            try {
+                result[0] = fn.call();
+            } catch (Throwable t) {
+                error[0] = t;
+            }
+        });
+        events.queueOn(cpu, w);
+        w.flush();
+        if (error[0] != null) {
+            if (error[0] instanceof Exception) {
+                throw (Exception) error[0];
+            }
+            throw (Error) error[0];
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) result[0];
+        return t;
+    }
+
+    private static void rethrowFirst(List<Throwable> errors) {
+        if (errors.isEmpty()) {
+            return;
+        }
+        Throwable first = errors.get(0);
+        for (int i = 1; i < errors.size(); i++) {
+            first.addSuppressed(errors.get(i));
+        }
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
+        }
+        throw new RuntimeException(first);
+    }
+
+    // ---- freezing -----------------------------------------------------------------------------
+
+    /**
+     * Freezes the runtime: freezable workqueues start no new items; returns once their in-flight
+     * items have finished. Non-freezable workqueues keep running.
+     */
+    public void freeze() {
+        synchronized (freezeLock) {
+            frozen = true;
+            for (Workqueue wq : workqueues) {
+                if (wq.freezable) {
+                    wq.freeze();
+                }
+            }
+        }
+    }
+
+    /** Lets freezable workqueues run again. */
+    public void thaw() {
+        synchronized (freezeLock) {
+            frozen = false;
+            for (Workqueue wq : workqueues) {
+                if (wq.freezable) {
+                    wq.thaw();
+                }
+            }
+        }
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
+    // ---- errors -------------------------------------------------------------------------------
+
+    void reportException(Work w, Workqueue wq, Throwable t) {
+        try {
+            exceptionHandler.onException(w, wq, t);
+        } catch (Throwable t2) {
+            log.error("corewq: exception handler threw on {} of workqueue {}", w, wq.name(), t2);
+        }
+    }
+
+    private void logException(Work w, Workqueue wq, Throwable t) {
+        log.error("corewq: work {} on workqueue {} threw", w.name(), wq.name(), t);
+    }
+
+    // ---- shutdown -----------------------------------------------------------------------------
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Destroys every workqueue (draining each), then stops every corewq thread and waits until all
+     * have ended. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (Worker.current(this) != null) {
+            throw new IllegalStateException("close() from a corewq worker of this runtime would wait for itself");
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (frozen) {
+                thaw();
+            }
+            List<Workqueue> all = new ArrayList<>(workqueues);
+            Collections.reverse(all); // user workqueues first, system ones last
+            for (Workqueue wq : all) {
+                wq.destroy();
+            }
+            closed = true;
+            for (int c : cpuIds) {
+                cpuById[c].normal.stop();
+                cpuById[c].highpri.stop();
+            }
+            for (WorkerPool p : unboundPools.values()) {
+                p.stop();
+            }
+        }
+    }
+
+    // ---- builder ------------------------------------------------------------------------------
+
+    /** Configures and starts a {@link CpuRuntime}. */
+    public static final class Builder {
+        private CpuSet cpus;
+        private CpuBinder binder;
+        private WorkExceptionHandler exceptionHandler;
+        private int idleSpins = 256;
+        private int maxUnboundWorkers = 512;
+
+        private Builder() {
+        }
+
+        /** Use exactly these CPUs (default: every CPU the process may run on). */
+        public Builder cpus(CpuSet cpus) {
+            Objects.requireNonNull(cpus, "cpus is null");
+            if (cpus.isEmpty()) {
+                throw new IllegalArgumentException("empty CPU set");
+            }
+            this.cpus = cpus;
+            return this;
+        }
+
+        /** Use exactly these CPUs, in the cpu-list syntax, e.g. {@code "0-3,8"}. */
+        public Builder cpus(String cpuList) {
+            return cpus(CpuSet.parse(cpuList));
+        }
+
+        /** Use this binder instead of the best one found through ServiceLoader. */
+        public Builder binder(CpuBinder binder) {
+            this.binder = Objects.requireNonNull(binder, "binder is null");
+            return this;
+        }
+
+        /** Where exceptions thrown by work functions go (default: logged at error level). */
+        public Builder exceptionHandler(WorkExceptionHandler handler) {
+            this.exceptionHandler = Objects.requireNonNull(handler, "handler is null");
+            return this;
+        }
+
+        /** How many idle rounds a carrier spins (then yields, then parks) before parking. */
+        public Builder idleSpins(int spins) {
+            if (spins < 0) {
+                throw new IllegalArgumentException("idleSpins " + spins + " is negative");
+            }
+            this.idleSpins = spins;
+            return this;
+        }
+
+        /** The most workers an unbound pool creates. */
+        public Builder maxUnboundWorkers(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxUnboundWorkers " + n + " must be at least 1");
+            }
+            this.maxUnboundWorkers = n;
+            return this;
+        }
+
+        public CpuRuntime build() {
+            return new CpuRuntime(this);
+        }
+    }
+}

@@ -1,0 +1,291 @@
+// A per-CPU timer: a binary min-heap of armed delayed items, serviced by the CPU's carrier.
+package io.corewq;
+
+import java.util.Arrays;
+
+/**
+ * The timer of one CPU: an array-backed binary min-heap of {@link DelayedWork} ordered by
+ * deadline, so arming and cancelling cost O(log n) and a million armed items take a few megabytes.
+ *
+ * <p>Arming and disarming happen on any thread under this object's monitor (they are not on the
+ * queue -> run -> complete path). The carrier of the CPU peeks {@link #nextDeadline} without the
+ * lock each loop and calls {@link #runExpired} when it has passed; expired items are taken out of
+ * the heap under the lock and queued after it is released. Whoever arms an item that becomes the
+ * earliest wakes the carrier if it is parked, so it re-computes its park time.
+ *
+ * <p>State changes of the TIMER bit happen only under the lock of the timer that holds (or is
+ * about to hold) the item, so an item is in at most one heap and TIMER is set iff it is in one.
+ */
+final class CpuTimer {
+    /** Immutable. */
+    final int cpu;
+    /** Immutable: whom to wake when the earliest deadline moves earlier. */
+    private final WorkerPool carrierPool;
+
+    /** Under lock. */
+    private DelayedWork[] heap = new DelayedWork[16];
+    /** Under lock. */
+    private int size;
+    /** Written under lock, read lock-free by the carrier: the earliest deadline, MAX_VALUE if none. */
+    private volatile long nextDeadline = Long.MAX_VALUE;
+    /** Carrier only: scratch for expired items. */
+    private final DelayedWork[] batch = new DelayedWork[256];
+    private final int[] batchSeq = new int[256];
+
+    CpuTimer(int cpu, WorkerPool carrierPool) {
+        this.cpu = cpu;
+        this.carrierPool = carrierPool;
+    }
+
+    long nextDeadline() {
+        return nextDeadline;
+    }
+
+    synchronized int size() {
+        return size;
+    }
+
+    /**
+     * Claims PENDING for {@code dw} and arms it.
+     *
+     * @return false when the item was pending or disabled
+     */
+    boolean arm(DelayedWork dw, Workqueue wq, int targetCpu, long deadline) {
+        boolean earliest;
+        synchronized (this) {
+            if (dw.tryClaim(Work.TIMER) == -1L) {
+                return false;
+            }
+            earliest = insert(dw, wq, targetCpu, deadline);
+        }
+        wq.armedDelta(1);
+        if (earliest) {
+            carrierPool.wakeForTimer();
+        }
+        return true;
+    }
+
+    /**
+     * Arms an item whose PENDING the caller owns as {@code owned} (a re-arm by modDelayed).
+     *
+     * @return false when someone else took PENDING meanwhile (then nothing was armed)
+     */
+    boolean armOwned(DelayedWork dw, long owned, Workqueue wq, int targetCpu, long deadline) {
+        boolean earliest;
+        synchronized (this) {
+            long st = owned;
+            for (;;) {
+                if ((st & Work.PENDING) == 0 || Work.seqOf(st) != Work.seqOf(owned) || (st & Work.TIMER) != 0) {
+                    return false;
+                }
+                if (Work.STATE.compareAndSet(dw, st, st | Work.TIMER)) {
+                    break;
+                }
+                st = dw.state;
+            }
+            earliest = insert(dw, wq, targetCpu, deadline);
+        }
+        wq.armedDelta(1);
+        if (earliest) {
+            carrierPool.wakeForTimer();
+        }
+        return true;
+    }
+
+    /** CONTEXT: holds the monitor. Returns whether dw became the earliest. */
+    private boolean insert(DelayedWork dw, Workqueue wq, int targetCpu, long deadline) {
+        dw.targetWq = wq;
+        dw.targetCpu = targetCpu;
+        dw.deadline = deadline;
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        int i = size++;
+        heap[i] = dw;
+        dw.heapIndex = i;
+        siftUp(i);
+        dw.timer = this;
+        long old = nextDeadline;
+        nextDeadline = heap[0].deadline;
+        return heap[0] == dw && deadline < old;
+    }
+
+    /**
+     * Disarms {@code dw} if it is armed here, bumping its sequence and keeping PENDING for the caller.
+     *
+     * @return the owned state, or -1 when it was not armed here
+     */
+    long disarm(DelayedWork dw) {
+        Workqueue wq;
+        long next;
+        synchronized (this) {
+            if (dw.timer != this) {
+                return -1L;
+            }
+            for (;;) {
+                long st = dw.state;
+                next = (st & ~Work.TIMER) + Work.SEQ_UNIT;
+                if (Work.STATE.compareAndSet(dw, st, next)) {
+                    break;
+                }
+            }
+            wq = dw.targetWq;
+            remove(dw);
+        }
+        wq.armedDelta(-1);
+        return next;
+    }
+
+    /**
+     * Fires {@code dw} now if it is armed here (flush_delayed_work).
+     *
+     * @return false when it was not armed here
+     */
+    boolean fireNow(DelayedWork dw) {
+        int seq;
+        Workqueue wq;
+        int target;
+        synchronized (this) {
+            if (dw.timer != this) {
+                return false;
+            }
+            seq = clearTimerBit(dw);
+            wq = dw.targetWq;
+            target = dw.targetCpu;
+            remove(dw);
+        }
+        wq.armedDelta(-1);
+        wq.insertFired(dw, seq, target, cpu);
+        return true;
+    }
+
+    /**
+     * Queues every item whose deadline has passed.
+     *
+     * <p>CONTEXT: the carrier of this CPU (any thread is safe; only the carrier calls it).
+     *
+     * @return how many items were fired
+     */
+    int runExpired(long now) {
+        if (now < nextDeadline) {
+            return 0;
+        }
+        int n = 0;
+        synchronized (this) {
+            while (size > 0 && heap[0].deadline <= now && n < batch.length) {
+                DelayedWork dw = heap[0];
+                batchSeq[n] = clearTimerBit(dw);
+                batch[n++] = dw;
+                remove(dw);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            DelayedWork dw = batch[i];
+            batch[i] = null;
+            // targetWq/targetCpu were written under the lock above, before TIMER was cleared
+            Workqueue wq = dw.targetWq;
+            wq.armedDelta(-1);
+            wq.insertFired(dw, batchSeq[i], dw.targetCpu, cpu);
+        }
+        return n;
+    }
+
+    /** CONTEXT: holds the monitor. Clears TIMER keeping PENDING; returns the instance sequence. */
+    private static int clearTimerBit(DelayedWork dw) {
+        for (;;) {
+            long st = dw.state;
+            if (Work.STATE.compareAndSet(dw, st, st & ~Work.TIMER)) {
+                return Work.seqOf(st);
+            }
+        }
+    }
+
+    /** CONTEXT: holds the monitor. */
+    private void remove(DelayedWork dw) {
+        int i = dw.heapIndex;
+        int last = --size;
+        DelayedWork moved = heap[last];
+        heap[last] = null;
+        if (i != last) {
+            heap[i] = moved;
+            moved.heapIndex = i;
+            siftDown(i);
+            if (heap[i] == moved) {
+                siftUp(i);
+            }
+        }
+        dw.heapIndex = -1;
+        dw.timer = null;
+        nextDeadline = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+    }
+
+    /**
+     * Moves every armed item to {@code to}, keeping deadlines (CPU hotplug).
+     *
+     * @return how many items moved
+     */
+    int moveAllTo(CpuTimer to) {
+        DelayedWork[] items;
+        int n;
+        synchronized (this) {
+            items = Arrays.copyOf(heap, size);
+            n = size;
+            Arrays.fill(heap, 0, size, null);
+            size = 0;
+            nextDeadline = Long.MAX_VALUE;
+            for (DelayedWork dw : items) {
+                dw.heapIndex = -1;
+                dw.timer = null;
+            }
+            // Items stay TIMER|PENDING; a concurrent disarm sees timer == null and retries.
+            boolean earliest = false;
+            synchronized (to) {
+                for (DelayedWork dw : items) {
+                    earliest |= to.insert(dw, dw.targetWq, dw.targetCpu, dw.deadline);
+                }
+            }
+            if (earliest) {
+                to.carrierPool.wakeForTimer();
+            }
+        }
+        return n;
+    }
+
+    private void siftUp(int i) {
+        DelayedWork x = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            DelayedWork p = heap[parent];
+            if (p.deadline - x.deadline <= 0) {
+                break;
+            }
+            heap[i] = p;
+            p.heapIndex = i;
+            i = parent;
+        }
+        heap[i] = x;
+        x.heapIndex = i;
+    }
+
+    private void siftDown(int i) {
+        DelayedWork x = heap[i];
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            DelayedWork c = heap[child];
+            int right = child + 1;
+            if (right < size && heap[right].deadline - c.deadline < 0) {
+                child = right;
+                c = heap[child];
+            }
+            if (x.deadline - c.deadline <= 0) {
+                break;
+            }
+            heap[i] = c;
+            c.heapIndex = i;
+            i = child;
+        }
+        heap[i] = x;
+        x.heapIndex = i;
+    }
+}

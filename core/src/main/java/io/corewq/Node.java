@@ -1,0 +1,29 @@
+// A queue entry for one queued instance of a work item: the item itself, or a spare entry after a cancel.
+package io.corewq;
+
+/**
+ * One entry of a worklist or inactive list. A {@link Work} is its own primary entry, so the normal
+ * queue -> run -> complete path allocates nothing. When a pending instance is cancelled or re-armed
+ * while its entry still sits in a lock-free queue, that entry goes stale (its {@link #seq} no longer
+ * matches the item's state) and is dropped when popped; if the item is queued again before then, the
+ * new instance rides in a spare entry (see {@link Work#freeEntry()}).
+ *
+ * <p>Fields are written by the thread that owns the item's PENDING bit, before the entry is offered
+ * to a queue (the offer publishes them), and read by the thread that pops it.
+ */
+class Node {
+    /** Immutable: the item this entry stands for. */
+    final Work work;
+    /** PENDING owner: the pool_workqueue the instance was queued to. */
+    PoolWorkqueue pwq;
+    /** PENDING owner: the queueing sequence number of the instance (matches the item's state while live). */
+    int seq;
+    /** Set by the pwq when it takes the instance: the flush color the instance counts in. */
+    int color;
+    /** True from offer until popped; written by the PENDING owner (true) and the popper (false). */
+    volatile boolean inQueue;
+
+    Node(Work work) {
+        this.work = work == null ? (Work) this : work;
+    }
+}

@@ -1,0 +1,535 @@
+// A named workqueue with flags and max_active (the kernel's workqueue_struct): queue, delayed queue, flush, drain, destroy.
+package io.corewq;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * What users queue work onto. A per-CPU workqueue has one pool_workqueue per possible CPU, linked
+ * to that CPU's normal or high-priority pool; an unbound one has a pool_workqueue on an unbound
+ * pool shared by every unbound workqueue of equal attributes. An ordered workqueue is unbound with
+ * a single pool_workqueue and max_active 1: one item at a time, in queueing order.
+ *
+ * <p>Thread-safe. Obtain one from {@link CpuRuntime#allocWorkqueue} or
+ * {@link CpuRuntime#allocOrderedWorkqueue}.
+ */
+public final class Workqueue implements AutoCloseable {
+    /** The largest max_active, as the kernel's WQ_MAX_ACTIVE. */
+    public static final int MAX_ACTIVE = 2048;
+    /** The max_active used when 0 is given, as the kernel's WQ_DFL_ACTIVE. */
+    public static final int DEFAULT_ACTIVE = MAX_ACTIVE / 2;
+
+    private static final int LIVE = 0;
+    private static final int DRAINING = 1;
+    private static final int DESTROYED = 2;
+
+    /** Immutable. */
+    final CpuRuntime rt;
+    /** Immutable. */
+    private final String name;
+    /** Immutable. */
+    private final Set<WqFlag> flags;
+    /** Immutable. */
+    final boolean ordered;
+    /** Immutable. */
+    final boolean unbound;
+    /** Immutable. */
+    final boolean freezable;
+    /** Under this object's monitor. */
+    private volatile int maxActive;
+    /** Under this object's monitor: whether the runtime froze this workqueue. */
+    private boolean frozen;
+
+    /** Immutable: per-CPU pwqs indexed by CPU id (null for CPUs outside the runtime), or null. */
+    final PoolWorkqueue[] percpu;
+    /** Immutable: the unbound pwq, or null. */
+    final PoolWorkqueue unboundPwq;
+    /** Immutable: every pwq. */
+    final PoolWorkqueue[] all;
+
+    /** Under flushLock: the thread waiting in flush/drain/freeze, woken by retire. */
+    volatile Thread flusher;
+    private final Object flushLock = new Object();
+    /** LIVE, DRAINING or DESTROYED; changed under flushLock. */
+    private volatile int life = LIVE;
+    private int drainDepth;
+
+    /** Counters (queryable through {@link #stats()}). */
+    final LongAdder started = new LongAdder();
+    final LongAdder completed = new LongAdder();
+    final LongAdder exceptions = new LongAdder();
+    /** Any thread: armed delayed items targeting this workqueue. */
+    private final AtomicLong armed = new AtomicLong();
+
+    Workqueue(CpuRuntime rt, String name, Set<WqFlag> flags, int maxActive, boolean ordered) {
+        this.rt = rt;
+        this.name = name;
+        EnumSet<WqFlag> f = flags.isEmpty() ? EnumSet.noneOf(WqFlag.class) : EnumSet.copyOf(flags);
+        if (ordered) {
+            f.add(WqFlag.UNBOUND);
+        }
+        this.flags = Collections.unmodifiableSet(f);
+        this.ordered = ordered;
+        this.unbound = f.contains(WqFlag.UNBOUND);
+        this.freezable = f.contains(WqFlag.FREEZABLE);
+        this.maxActive = maxActive;
+        boolean highpri = f.contains(WqFlag.HIGHPRI);
+        if (unbound) {
+            percpu = null;
+            unboundPwq = new PoolWorkqueue(this, rt.unboundPool(highpri), maxActive);
+            all = new PoolWorkqueue[] {unboundPwq};
+        } else {
+            unboundPwq = null;
+            percpu = new PoolWorkqueue[rt.cpus().last() + 1];
+            all = new PoolWorkqueue[rt.cpus().size()];
+            int i = 0;
+            for (int cpu : rt.cpus()) {
+                percpu[cpu] = new PoolWorkqueue(this, rt.cpu(cpu).pool(highpri), maxActive);
+                all[i++] = percpu[cpu];
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Set<WqFlag> flags() {
+        return flags;
+    }
+
+    public boolean isOrdered() {
+        return ordered;
+    }
+
+    public int maxActive() {
+        return maxActive;
+    }
+
+    public boolean isDestroyed() {
+        return life == DESTROYED;
+    }
+
+    @Override
+    public String toString() {
+        return "Workqueue[" + name + "]";
+    }
+
+    // ---- queueing ------------------------------------------------------------------------------
+
+    /**
+     * Queues {@code w}: on a per-CPU workqueue, on the caller's CPU when the caller is a corewq
+     * worker, else on a CPU the runtime chooses (each thread sticks to one); on an unbound one, in
+     * its pool.
+     *
+     * @return {@code true} if this call queued it; {@code false} if it was already pending or is
+     *     disabled
+     * @throws NullPointerException if {@code w} is null
+     * @throws IllegalStateException if the workqueue is destroyed, or draining and the caller is not
+     *     work of this workqueue
+     */
+    public boolean queue(Work w) {
+        checkWork(w);
+        checkLive();
+        long seq = w.tryClaim(0);
+        if (seq == -1L) {
+            return false;
+        }
+        insert(w, (int) seq, pwqFor(rt.localCpu()));
+        return true;
+    }
+
+    /**
+     * Queues {@code w} on CPU {@code cpu}'s pool: while {@code cpu} is online the function runs on
+     * a thread of that CPU (pinned to it when a pinning binder is in use).
+     *
+     * @return as {@link #queue(Work)}
+     * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's CPUs
+     */
+    public boolean queueOn(int cpu, Work w) {
+        checkWork(w);
+        rt.checkCpu(cpu);
+        checkLive();
+        long seq = w.tryClaim(0);
+        if (seq == -1L) {
+            return false;
+        }
+        insert(w, (int) seq, pwqFor(rt.placementCpu(cpu)));
+        return true;
+    }
+
+    /** Queues {@code dw} after {@code delay} (0 queues at once). */
+    public boolean queueDelayed(DelayedWork dw, Duration delay) {
+        return queueDelayedImpl(-1, dw, toNanos(delay));
+    }
+
+    /** Queues {@code dw} after {@code delay} {@code unit}s (0 queues at once). */
+    public boolean queueDelayed(DelayedWork dw, long delay, TimeUnit unit) {
+        return queueDelayedImpl(-1, dw, toNanos(delay, unit));
+    }
+
+    /** Queues {@code dw} on {@code cpu} after {@code delay}; the timer is armed on that CPU. */
+    public boolean queueDelayedOn(int cpu, DelayedWork dw, Duration delay) {
+        rt.checkCpu(cpu);
+        return queueDelayedImpl(cpu, dw, toNanos(delay));
+    }
+
+    /** Queues {@code dw} on {@code cpu} after {@code delay} {@code unit}s. */
+    public boolean queueDelayedOn(int cpu, DelayedWork dw, long delay, TimeUnit unit) {
+        rt.checkCpu(cpu);
+        return queueDelayedImpl(cpu, dw, toNanos(delay, unit));
+    }
+
+    private boolean queueDelayedImpl(int cpu, DelayedWork dw, long nanos) {
+        checkWork(dw);
+        checkLive();
+        if (nanos == 0) {
+            return cpu < 0 ? queue(dw) : queueOn(cpu, dw);
+        }
+        int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
+        return rt.cpu(timerCpu).timer.arm(dw, this, cpu, System.nanoTime() + nanos);
+    }
+
+    /**
+     * Re-arms {@code dw} to expire after {@code delay} whether or not it is pending (the kernel's
+     * mod_delayed_work). A queued instance is taken back and re-armed.
+     *
+     * @return {@code true} if it was pending (and is re-armed), {@code false} if it was idle (and is
+     *     now armed, unless disabled)
+     */
+    public boolean modDelayed(DelayedWork dw, Duration delay) {
+        return modDelayedImpl(-1, dw, toNanos(delay));
+    }
+
+    /** As {@link #modDelayed(DelayedWork, Duration)} with a unit. */
+    public boolean modDelayed(DelayedWork dw, long delay, TimeUnit unit) {
+        return modDelayedImpl(-1, dw, toNanos(delay, unit));
+    }
+
+    /** As {@link #modDelayed(DelayedWork, Duration)}, on {@code cpu}. */
+    public boolean modDelayedOn(int cpu, DelayedWork dw, Duration delay) {
+        rt.checkCpu(cpu);
+        return modDelayedImpl(cpu, dw, toNanos(delay));
+    }
+
+    private boolean modDelayedImpl(int cpu, DelayedWork dw, long nanos) {
+        checkWork(dw);
+        checkLive();
+        for (;;) {
+            long owned = dw.grabPending();
+            if (owned == -1L) {
+                if (queueDelayedImpl(cpu, dw, nanos) || dw.isDisabled()) {
+                    return false;
+                }
+                continue; // somebody queued it meanwhile: take theirs
+            }
+            if (nanos == 0) {
+                int c = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
+                insert(dw, Work.seqOf(owned), pwqFor(c));
+            } else {
+                int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
+                rt.cpu(timerCpu).timer.armOwned(dw, owned, this, cpu, System.nanoTime() + nanos);
+            }
+            return true; // if a concurrent cancel took PENDING meanwhile, it wins
+        }
+    }
+
+    private static long toNanos(Duration d) {
+        if (d == null) {
+            throw new NullPointerException("delay is null");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("negative delay " + d);
+        }
+        return d.toNanos();
+    }
+
+    private static long toNanos(long delay, TimeUnit unit) {
+        Objects.requireNonNull(unit, "unit is null");
+        if (delay < 0) {
+            throw new IllegalArgumentException("negative delay " + delay + " " + unit);
+        }
+        return unit.toNanos(delay);
+    }
+
+    /** Queues the instance the caller owns PENDING for. */
+    final void insert(Work w, int seq, PoolWorkqueue pwq) {
+        Node n = w.freeEntry();
+        n.pwq = pwq;
+        n.seq = seq;
+        pwq.enqueue(n);
+    }
+
+    /** A timer expired: queue the instance (allowed while draining: it was queued before). */
+    final void insertFired(DelayedWork dw, int seq, int targetCpu, int firingCpu) {
+        int c = targetCpu >= 0 ? rt.placementCpu(targetCpu) : rt.placementCpu(firingCpu);
+        insert(dw, seq, pwqFor(c));
+    }
+
+    final PoolWorkqueue pwqFor(int cpu) {
+        return unbound ? unboundPwq : percpu[cpu];
+    }
+
+    private static void checkWork(Work w) {
+        if (w == null) {
+            throw new NullPointerException("work item is null");
+        }
+    }
+
+    private void checkLive() {
+        if (life != LIVE) {
+            checkLiveSlow();
+        }
+    }
+
+    private void checkLiveSlow() {
+        int l = life;
+        if (l == DESTROYED) {
+            throw new IllegalStateException("workqueue " + name + " is destroyed");
+        }
+        if (l == DRAINING && !isChained()) {
+            throw new IllegalStateException("workqueue " + name + " is draining: only its own work may queue onto it");
+        }
+    }
+
+    /** Whether the caller is running an item of this workqueue (chained queueing). */
+    private boolean isChained() {
+        Worker me = Worker.current(rt);
+        return me != null && me.currentPwq != null && me.currentPwq.wq == this;
+    }
+
+    void armedDelta(int d) {
+        if (armed.addAndGet(d) == 0 && flusher != null) {
+            wakeFlusher();
+        }
+    }
+
+    void wakeFlusher() {
+        Thread f = flusher;
+        if (f != null) {
+            LockSupport.unpark(f);
+        }
+    }
+
+    // ---- flush, drain, destroy -----------------------------------------------------------------
+
+    /**
+     * Waits until every item queued before this call has finished. Items queued after it (even
+     * continuously, by other threads) do not delay it.
+     *
+     * @throws IllegalStateException when called from an item of this workqueue (it would wait for itself)
+     */
+    public void flush() {
+        checkNotFromOwnWork("flush");
+        synchronized (flushLock) {
+            flushLocked();
+        }
+    }
+
+    private void flushLocked() {
+        flusher = Thread.currentThread();
+        try {
+            int[] colors = new int[all.length];
+            for (int i = 0; i < all.length; i++) {
+                colors[i] = all[i].flipColor();
+            }
+            boolean interrupted = false;
+            for (int i = 0; i < all.length; i++) {
+                while (all[i].inFlight(colors[i]) != 0) {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            flusher = null;
+        }
+    }
+
+    /**
+     * Waits until the workqueue is empty: queued items, items armed on timers, and whatever they
+     * queue onto it (chained queueing); queueing from anywhere else fails meanwhile.
+     */
+    public void drain() {
+        checkNotFromOwnWork("drain");
+        synchronized (flushLock) {
+            if (life == DESTROYED) {
+                return;
+            }
+            life = DRAINING;
+            drainDepth++;
+            try {
+                for (;;) {
+                    flushLocked();
+                    if (isIdle()) {
+                        break;
+                    }
+                    if (armed.get() > 0) {
+                        awaitTimersLocked();
+                    }
+                }
+            } finally {
+                if (--drainDepth == 0 && life == DRAINING) {
+                    life = LIVE;
+                }
+            }
+        }
+    }
+
+    private void awaitTimersLocked() {
+        flusher = Thread.currentThread();
+        try {
+            boolean interrupted = false;
+            while (armed.get() > 0 && isQueuedEmpty()) {
+                LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            flusher = null;
+        }
+    }
+
+    private boolean isQueuedEmpty() {
+        for (PoolWorkqueue p : all) {
+            if (p.inFlightTotal() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Nothing queued, running or armed. */
+    boolean isIdle() {
+        return armed.get() == 0 && isQueuedEmpty();
+    }
+
+    /** Drains, then releases the workqueue: later queue calls throw {@link IllegalStateException}. */
+    public void destroy() {
+        checkNotFromOwnWork("destroy");
+        synchronized (flushLock) {
+            if (life == DESTROYED) {
+                return;
+            }
+        }
+        drain();
+        synchronized (flushLock) {
+            life = DESTROYED;
+        }
+        rt.unregister(this);
+    }
+
+    /** Same as {@link #destroy()}. */
+    @Override
+    public void close() {
+        destroy();
+    }
+
+    private void checkNotFromOwnWork(String op) {
+        if (isChained()) {
+            throw new IllegalStateException(op + "() of workqueue " + name + " from its own work item "
+                    + Worker.current(rt).current + " would wait for itself");
+        }
+    }
+
+    // ---- max_active, freezing ------------------------------------------------------------------
+
+    /**
+     * Sets max_active: how many items of one pool_workqueue may execute at once.
+     *
+     * @throws IllegalArgumentException if {@code n} is outside 1..{@link #MAX_ACTIVE}
+     * @throws IllegalStateException for an ordered workqueue (its max_active is 1 by definition)
+     */
+    public void setMaxActive(int n) {
+        if (n < 1 || n > MAX_ACTIVE) {
+            throw new IllegalArgumentException("max_active " + n + " out of range 1.." + MAX_ACTIVE + " for workqueue " + name);
+        }
+        if (ordered) {
+            throw new IllegalStateException("max_active of ordered workqueue " + name + " cannot change");
+        }
+        synchronized (this) {
+            int delta = n - maxActive;
+            maxActive = n;
+            if (!frozen) {
+                for (PoolWorkqueue p : all) {
+                    p.adjustPermits(delta);
+                }
+            }
+        }
+    }
+
+    /** CONTEXT: runtime freeze (serialised by the runtime). Stops activations, waits for active items. */
+    void freeze() {
+        synchronized (this) {
+            if (frozen) {
+                return;
+            }
+            frozen = true;
+            for (PoolWorkqueue p : all) {
+                p.adjustPermits(-maxActive);
+            }
+        }
+        synchronized (flushLock) {
+            flusher = Thread.currentThread();
+            try {
+                boolean interrupted = false;
+                for (PoolWorkqueue p : all) {
+                    while (p.permits() < 0) { // permits = -active while frozen
+                        LockSupport.park(this);
+                        interrupted |= Thread.interrupted();
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            } finally {
+                flusher = null;
+            }
+        }
+    }
+
+    /** CONTEXT: runtime thaw. */
+    synchronized void thaw() {
+        if (!frozen) {
+            return;
+        }
+        frozen = false;
+        for (PoolWorkqueue p : all) {
+            p.adjustPermits(maxActive);
+        }
+    }
+
+    // ---- statistics ----------------------------------------------------------------------------
+
+    /** A snapshot of this workqueue's counters. */
+    public Stats stats() {
+        long inFlight = 0;
+        for (PoolWorkqueue p : all) {
+            inFlight += p.inFlightTotal();
+        }
+        return new Stats(started.sum(), completed.sum(), exceptions.sum(), inFlight, armed.get());
+    }
+
+    /**
+     * Counters of a workqueue.
+     *
+     * @param started items whose function began running
+     * @param completed items whose function returned or threw
+     * @param exceptions functions that threw
+     * @param inFlight queued (active or inactive) or running instances
+     * @param armed delayed items armed on timers
+     */
+    public record Stats(long started, long completed, long exceptions, long inFlight, long armed) {
+    }
+}

@@ -1,0 +1,277 @@
+// Tests of queueing: PENDING claim, self-requeue, visibility, placement, the carrier model, bad input.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corewq.cpu.CpuSet;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class QueueingTest {
+    CpuRuntime rt;
+
+    @BeforeEach
+    void start() {
+        rt = CpuRuntime.builder().build();
+    }
+
+    @AfterEach
+    void stop() {
+        rt.close();
+    }
+
+    @Test
+    void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch blockerRunning = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        int cpu = rt.cpus().first();
+        // keep the CPU's carrier busy so the item stays pending
+        Work blocker = new Work(() -> {
+            blockerRunning.countDown();
+            Bounded.await(gate);
+        });
+        Work w = new Work(runs::incrementAndGet);
+        assertTrue(wq.queueOn(cpu, blocker));
+        Bounded.await(blockerRunning);
+        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(w.isPending());
+        assertFalse(wq.queueOn(cpu, w));
+        assertFalse(wq.queue(w));
+        gate.countDown();
+        assertTrue(w.flush());
+        assertEquals(1, runs.get());
+        assertFalse(w.isBusy());
+    }
+
+    @Test
+    void pendingIsClearedBeforeTheFunctionRunsSoItemsCanRequeueThemselves() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        AtomicInteger left = new AtomicInteger(1000);
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Work> self = new AtomicReference<>();
+        AtomicInteger pendingSeenInside = new AtomicInteger();
+        Work w = new Work(() -> {
+            Work me = self.get();
+            if (me.isPending()) {
+                pendingSeenInside.incrementAndGet();
+            }
+            if (left.decrementAndGet() > 0) {
+                assertTrue(wq.queue(me));
+            } else {
+                done.countDown();
+            }
+        });
+        self.set(w);
+        assertTrue(wq.queue(w));
+        Bounded.await(done);
+        assertEquals(0, pendingSeenInside.get());
+    }
+
+    static final class Box {
+        int a;
+        long b;
+        String c;
+    }
+
+    @Test
+    void writesBeforeATrueReturnAreVisibleToTheFunction() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        Box box = new Box();
+        AtomicInteger bad = new AtomicInteger();
+        int rounds = 20000;
+        CountDownLatch done = new CountDownLatch(rounds);
+        int[] expect = new int[1];
+        Work w = new Work(() -> {
+            if (box.a != expect[0] || box.b != expect[0] * 3L || box.c == null || !box.c.equals("v" + expect[0])) {
+                bad.incrementAndGet();
+            }
+            done.countDown();
+        });
+        for (int i = 1; i <= rounds; i++) {
+            w.flush(); // the previous instance is done: we may write plain fields again
+            expect[0] = i;
+            box.a = i;
+            box.b = i * 3L;
+            box.c = "v" + i;
+            assertTrue(wq.queueOn(rt.cpus().get(i % rt.cpus().size()), w));
+        }
+        Bounded.await(done);
+        assertEquals(0, bad.get());
+    }
+
+    @Test
+    void queueOnRunsInThatCpusPoolAndQueueFromACarrierStaysThere() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        for (int round = 0; round < 50; round++) {
+            for (int cpu : rt.cpus()) {
+                AtomicInteger ranOn = new AtomicInteger(-2);
+                AtomicInteger chainedOn = new AtomicInteger(-2);
+                AtomicReference<String> thread = new AtomicReference<>();
+                CountDownLatch done = new CountDownLatch(1);
+                Work chained = new Work(() -> {
+                    chainedOn.set(CpuRuntime.currentCpu());
+                    done.countDown();
+                });
+                Work w = new Work(() -> {
+                    ranOn.set(CpuRuntime.currentCpu());
+                    thread.set(Thread.currentThread().getName());
+                    wq.queue(chained);
+                });
+                assertTrue(wq.queueOn(cpu, w));
+                Bounded.await(done);
+                assertEquals(cpu, ranOn.get());
+                assertEquals(cpu, chainedOn.get(), "queue() from CPU " + cpu + "'s carrier left the CPU");
+                // the carrier is the pool's first worker: no carrier -> worker hand-off
+                assertEquals("kworker/" + cpu + ":0", thread.get());
+            }
+        }
+    }
+
+    @Test
+    void highPriorityItemsRunInTheHighPriorityPool() {
+        Workqueue wq = rt.allocWorkqueue("hi", EnumSet.of(WqFlag.HIGHPRI), 0);
+        AtomicReference<String> name = new AtomicReference<>();
+        AtomicInteger prio = new AtomicInteger();
+        int cpu = rt.cpus().last();
+        Work w = new Work(() -> {
+            name.set(Thread.currentThread().getName());
+            prio.set(Thread.currentThread().getPriority());
+        });
+        wq.queueOn(cpu, w);
+        w.flush();
+        assertEquals("kworker/" + cpu + ":0H", name.get());
+        assertEquals(Thread.MAX_PRIORITY, prio.get());
+    }
+
+    @Test
+    void badInputIsRefusedNamingTheBadValue() {
+        Workqueue wq = rt.allocWorkqueue("named-wq", Set.of(), 0);
+        Work w = new Work(() -> { });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wq.queueOn(4242, w));
+        assertTrue(e.getMessage().contains("4242"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> wq.queueOn(-1, w));
+        assertFalse(w.isPending(), "a refused queue must leave the item untouched");
+        assertThrows(NullPointerException.class, () -> wq.queue(null));
+        assertThrows(NullPointerException.class, () -> new Work(null));
+        e = assertThrows(IllegalArgumentException.class, () -> rt.allocWorkqueue("x", Set.of(), 5000));
+        assertTrue(e.getMessage().contains("5000"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> rt.allocWorkqueue("x", Set.of(), -1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> wq.setMaxActive(0));
+        assertTrue(e.getMessage().contains("0") && e.getMessage().contains("named-wq"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> rt.allocWorkqueue(null, Set.of(), 0));
+        e = assertThrows(IllegalArgumentException.class, () -> wq.queueDelayed(new DelayedWork(() -> { }), -5, java.util.concurrent.TimeUnit.MILLISECONDS));
+        assertTrue(e.getMessage().contains("-5"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> CpuRuntime.builder().cpus(CpuSet.parse("0-x")));
+        assertTrue(e.getMessage().contains("0-x"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> { rt.workOnCpu(777, () -> 1); });
+        assertTrue(e.getMessage().contains("777"), e.getMessage());
+    }
+
+    @Test
+    void flushOrCancelSyncFromInsideTheItemThrows() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        AtomicReference<Throwable> flushErr = new AtomicReference<>();
+        AtomicReference<Throwable> cancelErr = new AtomicReference<>();
+        AtomicReference<Work> self = new AtomicReference<>();
+        Work w = new Work(() -> {
+            try {
+                self.get().flush();
+            } catch (Throwable t) {
+                flushErr.set(t);
+            }
+            try {
+                self.get().cancelSync();
+            } catch (Throwable t) {
+                cancelErr.set(t);
+            }
+        });
+        self.set(w);
+        wq.queue(w);
+        w.flush();
+        assertTrue(flushErr.get() instanceof IllegalStateException, String.valueOf(flushErr.get()));
+        assertTrue(cancelErr.get() instanceof IllegalStateException, String.valueOf(cancelErr.get()));
+        assertTrue(flushErr.get().getMessage().contains("flush"));
+    }
+
+    @Test
+    void destroyDrainsThenLaterQueueThrowsNamingTheWorkqueue() {
+        Workqueue wq = rt.allocWorkqueue("doomed", Set.of(), 0);
+        AtomicInteger runs = new AtomicInteger();
+        Work[] items = new Work[100];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new Work(runs::incrementAndGet);
+            wq.queue(items[i]);
+        }
+        wq.destroy();
+        assertEquals(100, runs.get(), "destroy must drain");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wq.queue(items[0]));
+        assertTrue(e.getMessage().contains("doomed"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> wq.queueOn(rt.cpus().first(), items[0]));
+        assertFalse(items[0].isPending());
+    }
+
+    @Test
+    void exceptionsGoToTheHandlerAreCountedAndTheWorkerCarriesOn() {
+        rt.close();
+        AtomicInteger handled = new AtomicInteger();
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        rt = CpuRuntime.builder().exceptionHandler((w, wq, t) -> {
+            seen.set(t);
+            handled.incrementAndGet();
+        }).build();
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        int cpu = rt.cpus().first();
+        Work bad = new Work(() -> {
+            throw new IllegalStateException("boom");
+        });
+        AtomicInteger good = new AtomicInteger();
+        Work ok = new Work(good::incrementAndGet);
+        for (int i = 0; i < 10; i++) {
+            wq.queueOn(cpu, bad);
+            bad.flush();
+            wq.queueOn(cpu, ok);
+            ok.flush();
+        }
+        assertEquals(10, handled.get());
+        assertEquals(10, good.get());
+        assertEquals("boom", seen.get().getMessage());
+        assertEquals(10, wq.stats().exceptions());
+    }
+
+    @Test
+    void workOnCpuAndScheduleOnEachCpu() throws Exception {
+        for (int cpu : rt.cpus()) {
+            assertEquals(cpu, (int) rt.workOnCpu(cpu, CpuRuntime::currentCpu));
+        }
+        Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        rt.scheduleOnEachCpu(() -> seen.add(CpuRuntime.currentCpu()));
+        assertEquals(rt.onlineCpus().size(), seen.size());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.workOnCpu(rt.cpus().first(), () -> {
+            throw new IllegalStateException("from callable");
+        }));
+        assertEquals("from callable", e.getMessage());
+    }
+
+    @Test
+    void systemWorkqueuesExist() {
+        assertEquals("events", rt.systemWq().name());
+        assertEquals("events_highpri", rt.systemHighpriWq().name());
+        assertEquals("events_long", rt.systemLongWq().name());
+        assertEquals("events_unbound", rt.systemUnboundWq().name());
+        assertEquals("events_freezable", rt.systemFreezableWq().name());
+        assertEquals("events_power_efficient", rt.systemPowerEfficientWq().name());
+        assertTrue(rt.systemUnboundWq().flags().contains(WqFlag.UNBOUND));
+    }
+}
