@@ -477,7 +477,7 @@ public final class Topology {
             }
         }
         for (Map.Entry<String, Set<CpuSet>> e : caches.entrySet()) {
-            sb.append("  cache ").append(e.getKey()).append(": ").append(e.getValue().size()).append(" x, shared by ");
+            sb.append("  cache ").append(e.getKey()).append(": ").append(e.getValue().size()).append(e.getValue().size() == 1 ? " instance " : " instances ");
             appendSets(sb, e.getValue(), 8);
             sb.append('\n');
         }
