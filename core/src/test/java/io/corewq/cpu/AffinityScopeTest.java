@@ -8,10 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AffinityScopeTest {
+    @TempDir
+    static Path bigTree;
+    private static Topology big;
+
+    /** The 128-CPU tree has ~2000 files: build and parse it once for the class. */
+    @BeforeAll
+    static void buildBigTree() {
+        big = Topology.read(FakeSysfs.twoSocket128(bigTree).root);
+    }
 
     private static List<CpuSet> sets(String... lists) {
         List<CpuSet> l = new ArrayList<>();
@@ -38,8 +48,8 @@ class AffinityScopeTest {
     }
 
     @Test
-    void twoSocket128AllScopes(@TempDir Path dir) {
-        Topology t = Topology.read(FakeSysfs.twoSocket128(dir).root);
+    void twoSocket128AllScopes() {
+        Topology t = big;
         CpuSet all = t.cpus();
         for (AffinityScope s : AffinityScope.values()) {
             assertPartition(s.partition(t, all));
@@ -57,8 +67,8 @@ class AffinityScopeTest {
     }
 
     @Test
-    void twoSocket128NarrowedSetKeepsMachineBoundaries(@TempDir Path dir) {
-        Topology t = Topology.read(FakeSysfs.twoSocket128(dir).root);
+    void twoSocket128NarrowedSetKeepsMachineBoundaries() {
+        Topology t = big;
         CpuSet usable = CpuSet.parse("0-3,64-65,40");
         assertEquals(sets("0,64", "1,65", "2", "3", "40"), AffinityScope.SMT.pods(t, usable));
         assertEquals(sets("0-3,64-65", "40"), AffinityScope.CACHE.pods(t, usable));
