@@ -11,12 +11,12 @@ import io.corewq.cpu.CpuBinder;
 import io.corewq.cpu.CpuBinders;
 import io.corewq.cpu.CpuSet;
 import io.corewq.cpu.PinningStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,22 +25,13 @@ class OpenHftBinderTest {
     private static final int RUNS = 200;
 
     private static final OpenHftBinder BINDER = new OpenHftBinder();
-    private static ExecutorService pool;
-
-    @BeforeAll
-    static void start() {
-        // Every binding happens on a throwaway thread, so JUnit's own thread is never pinned.
-        pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "binder-test");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @AfterAll
-    static void stop() throws InterruptedException {
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    /** Every binding happens on a new thread, so JUnit's threads are never pinned and no pinned thread is reused. */
+    private static <T> Future<T> submit(Callable<T> task) {
+        FutureTask<T> f = new FutureTask<>(task);
+        Thread t = new Thread(f, "binder-test");
+        t.setDaemon(true);
+        t.start();
+        return f;
     }
 
     private static void assumeAvailable() {
@@ -51,9 +42,9 @@ class OpenHftBinderTest {
         });
     }
 
-    /** Runs {@code task} on a fresh pool thread, bounded by a timeout. */
+    /** Runs {@code task} on a fresh thread, bounded by a timeout. */
     private static <T> T onFreshThread(Callable<T> task) throws Exception {
-        return pool.submit(task).get(30, TimeUnit.SECONDS);
+        return submit(task).get(30, TimeUnit.SECONDS);
     }
 
     @Test
@@ -91,9 +82,9 @@ class OpenHftBinderTest {
     void eachThreadStaysOnItsCpuWhileOthersAreBound() throws Exception {
         assumeAvailable();
         CpuSet allowed = CpuBinders.processAllowedCpus();
-        java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        List<Future<String>> results = new ArrayList<>();
         for (int cpu : allowed.toArray()) {
-            results.add(pool.submit(() -> {
+            results.add(submit(() -> {
                 if (!BINDER.bind(CpuSet.of(cpu))) {
                     return "bind(" + cpu + ") not verified";
                 }
@@ -107,7 +98,7 @@ class OpenHftBinderTest {
                 return null;
             }));
         }
-        for (java.util.concurrent.Future<String> f : results) {
+        for (Future<String> f : results) {
             assertEquals(null, f.get(30, TimeUnit.SECONDS));
         }
     }
