@@ -3,7 +3,9 @@ package io.corewq;
 
 import io.corewq.cpu.CpuBinder;
 import io.corewq.cpu.CpuBinders;
+import io.corewq.cpu.CpuSelection;
 import io.corewq.cpu.CpuSet;
+import io.corewq.cpu.PinningStatus;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -56,7 +58,8 @@ public final class CpuRuntime implements AutoCloseable {
     private final ConcurrentHashMap<Boolean, WorkerPool> unboundPools = new ConcurrentHashMap<>();
     private final AtomicInteger nextUnboundId = new AtomicInteger();
     private final List<Workqueue> workqueues = new CopyOnWriteArrayList<>();
-    private final Set<Integer> unpinnedCpus = ConcurrentHashMap.newKeySet();
+    /** Immutable: what each carrier's pinning check found. */
+    final PinningStatus pinning;
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final ThreadLocal<int[]> stickyCpu = ThreadLocal.withInitial(() -> new int[] {-1});
 
@@ -74,24 +77,13 @@ public final class CpuRuntime implements AutoCloseable {
 
     private CpuRuntime(Builder b) {
         this.binder = b.binder != null ? b.binder : CpuBinders.load();
-        CpuSet set = b.cpus;
-        if (set == null) {
-            CpuSet fromBinder = null;
-            try {
-                fromBinder = binder.processAllowedCpus();
-            } catch (RuntimeException e) {
-                log.warn("corewq: binder {} could not read the allowed CPUs: {}", binder.name(), e.toString());
-            }
-            set = fromBinder != null && !fromBinder.isEmpty() ? fromBinder : CpuBinders.processAllowedCpus();
-        }
+        CpuSet set = b.selection.withSystemProperties().resolve(CpuSelection.processCpus(binder));
         this.cpus = set;
+        this.pinning = new PinningStatus(binder);
         this.cpuIds = set.toArray();
         this.idleSpins = b.idleSpins;
         this.maxUnboundWorkers = b.maxUnboundWorkers;
         this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logException;
-        if (!binder.isPinning()) {
-            log.info("corewq: CPU binder '{}' does not pin threads; carriers run unpinned", binder.name());
-        }
         this.cpuById = new Cpu[set.last() + 1];
         for (int c : cpuIds) {
             cpuById[c] = new Cpu(this, c);
@@ -134,9 +126,9 @@ public final class CpuRuntime implements AutoCloseable {
         return binder;
     }
 
-    /** CPUs whose carrier could not verify its pinning (empty when pinning works or is off). */
-    public CpuSet unpinnedCpus() {
-        return CpuSet.of(new ArrayList<>(unpinnedCpus));
+    /** What each carrier found when it pinned itself (queryable per CPU). */
+    public PinningStatus pinningStatus() {
+        return pinning;
     }
 
     /**
@@ -185,12 +177,6 @@ public final class CpuRuntime implements AutoCloseable {
     /** Where work aimed at {@code cpu} goes (hotplug redirects work aimed at an offline CPU). */
     int placementCpu(int cpu) {
         return cpu;
-    }
-
-    void pinningFailed(int cpu, String thread) {
-        if (unpinnedCpus.add(cpu)) {
-            log.warn("corewq: could not verify pinning of {} to CPU {}; it keeps working unpinned", thread, cpu);
-        }
     }
 
     // ---- workqueues ---------------------------------------------------------------------------
@@ -442,7 +428,7 @@ public final class CpuRuntime implements AutoCloseable {
 
     /** Configures and starts a {@link CpuRuntime}. */
     public static final class Builder {
-        private CpuSet cpus;
+        private CpuSelection selection = CpuSelection.all();
         private CpuBinder binder;
         private WorkExceptionHandler exceptionHandler;
         private int idleSpins = 256;
@@ -451,13 +437,24 @@ public final class CpuRuntime implements AutoCloseable {
         private Builder() {
         }
 
-        /** Use exactly these CPUs (default: every CPU the process may run on). */
+        /**
+         * Use only these CPUs (default: every CPU the process may run on, narrowed by the system
+         * properties {@code corewq.cpus} and {@code corewq.cpus.exclude}). CPU ids may be sparse.
+         * {@link #build()} throws {@link IllegalArgumentException} naming CPUs the process may not use.
+         */
         public Builder cpus(CpuSet cpus) {
             Objects.requireNonNull(cpus, "cpus is null");
             if (cpus.isEmpty()) {
                 throw new IllegalArgumentException("empty CPU set");
             }
-            this.cpus = cpus;
+            this.selection = selection.only(cpus);
+            return this;
+        }
+
+        /** Never use these CPUs (isolated, or reserved for other work). */
+        public Builder excludeCpus(CpuSet cpus) {
+            Objects.requireNonNull(cpus, "cpus is null");
+            this.selection = selection.exclude(cpus);
             return this;
         }
 

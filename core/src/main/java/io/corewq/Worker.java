@@ -1,7 +1,7 @@
 // A worker thread (kworker/N:M): the run loop of a carrier or unbound worker, and the per-item run/complete path.
 package io.corewq;
 
-import io.corewq.cpu.CpuSet;
+import io.corewq.cpu.PinningStatus;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -78,12 +78,10 @@ final class Worker extends Thread {
     }
 
     private void bind() {
-        CpuSet mask = pool.isBound() ? CpuSet.of(pool.cpu) : pool.cpumask;
-        if (pool.rt.binder.isPinning()) {
-            pinned = pool.rt.binder.bind(mask);
-            if (!pinned && pool.isBound()) {
-                pool.rt.pinningFailed(pool.cpu, getName());
-            }
+        if (pool.isBound()) {
+            pinned = pool.rt.pinning.pinCurrentThread(pool.cpu) == PinningStatus.State.PINNED;
+        } else if (pool.rt.binder.isPinning()) {
+            pinned = pool.rt.binder.bind(pool.cpumask);
         }
     }
 
