@@ -190,9 +190,12 @@ final class WorkerPool {
         }
     }
 
-    /** As the kernel's may_start_working: keep one idle worker in reserve. */
+    /**
+     * As the kernel's may_start_working: a worker about to run an item makes sure an idle worker
+     * remains, so work queued while every worker is busy (or blocked) always finds one.
+     */
     void ensureSpare() {
-        if (nrIdle.get() == 0 && !worklist.isEmpty()) {
+        if (nrIdle.get() == 0) {
             maybeCreateWorker();
         }
     }

@@ -1,0 +1,191 @@
+// Tests of delayed work: never early, modDelayed, cancel on armed timers, a million armed items, flush of a delayed item.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DelayedWorkTest {
+    CpuRuntime rt;
+    Workqueue wq;
+
+    @BeforeEach
+    void start() {
+        rt = CpuRuntime.builder().build();
+        wq = rt.allocWorkqueue("dw", Set.of(), 0);
+    }
+
+    @AfterEach
+    void stop() {
+        rt.close();
+    }
+
+    @Test
+    void aDelayedItemNeverFiresBeforeItsDelay() {
+        int n = 200;
+        CountDownLatch done = new CountDownLatch(n);
+        AtomicInteger early = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            long delayNanos = TimeUnit.MICROSECONDS.toNanos(100 + (i * 97L) % 20_000);
+            long[] armedAt = new long[1];
+            DelayedWork dw = new DelayedWork(() -> {
+                if (System.nanoTime() - armedAt[0] < delayNanos) {
+                    early.incrementAndGet();
+                }
+                done.countDown();
+            });
+            armedAt[0] = System.nanoTime();
+            int cpu = rt.cpus().get(i % rt.cpus().size());
+            assertTrue(wq.queueDelayedOn(cpu, dw, delayNanos, TimeUnit.NANOSECONDS));
+        }
+        Bounded.await(done);
+        assertEquals(0, early.get());
+    }
+
+    @Test
+    void delayedItemArmedOnACpuRunsThere() {
+        for (int cpu : rt.cpus()) {
+            AtomicInteger ranOn = new AtomicInteger(-2);
+            CountDownLatch done = new CountDownLatch(1);
+            DelayedWork dw = new DelayedWork(() -> {
+                ranOn.set(CpuRuntime.currentCpu());
+                done.countDown();
+            });
+            wq.queueDelayedOn(cpu, dw, Duration.ofMillis(2));
+            Bounded.await(done);
+            assertEquals(cpu, ranOn.get());
+        }
+    }
+
+    @Test
+    void zeroDelayQueuesAtOnceAndAnArmedItemIsPending() {
+        AtomicInteger runs = new AtomicInteger();
+        DelayedWork dw = new DelayedWork(runs::incrementAndGet);
+        assertTrue(wq.queueDelayed(dw, Duration.ZERO));
+        dw.flush();
+        assertEquals(1, runs.get());
+        assertTrue(wq.queueDelayed(dw, Duration.ofHours(1)));
+        assertTrue(dw.isPending());
+        assertTrue(dw.isTimerArmed());
+        assertFalse(wq.queue(dw), "an armed item is pending");
+        assertFalse(wq.queueDelayed(dw, Duration.ofMillis(1)));
+        assertTrue(dw.cancel());
+        assertFalse(dw.isPending());
+        assertFalse(dw.cancel());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void modDelayedReArmsAPendingItemAndArmsAnIdleOne() {
+        AtomicLong ranAt = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        DelayedWork dw = new DelayedWork(() -> {
+            ranAt.set(System.nanoTime());
+            done.countDown();
+        });
+        assertFalse(wq.modDelayed(dw, Duration.ofHours(1)), "idle: armed, returns false");
+        assertTrue(dw.isTimerArmed());
+        long t0 = System.nanoTime();
+        assertTrue(wq.modDelayed(dw, Duration.ofMillis(30)), "pending: re-armed, returns true");
+        Bounded.await(done);
+        long waited = ranAt.get() - t0;
+        assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(30), "fired after " + waited + " ns");
+        assertTrue(waited < TimeUnit.MINUTES.toNanos(10), "the 1 h arming was replaced");
+    }
+
+    @Test
+    void modDelayedTakesBackAQueuedInstance() {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        int cpu = rt.cpus().first();
+        wq.queueOn(cpu, new Work(() -> {
+            running.countDown();
+            Bounded.await(gate);
+        }));
+        Bounded.await(running);
+        AtomicInteger runs = new AtomicInteger();
+        DelayedWork dw = new DelayedWork(runs::incrementAndGet);
+        wq.queueOn(cpu, dw);
+        assertTrue(wq.modDelayedOn(cpu, dw, Duration.ofHours(1)));
+        gate.countDown();
+        wq.flush();
+        assertEquals(0, runs.get(), "the queued instance was moved to the timer");
+        assertTrue(dw.isTimerArmed());
+        assertTrue(dw.cancel());
+    }
+
+    @Test
+    void cancelSyncOfAnArmedItemAndFlushFiresItNow() {
+        AtomicInteger runs = new AtomicInteger();
+        DelayedWork dw = new DelayedWork(runs::incrementAndGet);
+        wq.queueDelayed(dw, Duration.ofHours(1));
+        assertTrue(dw.cancelSync());
+        assertFalse(dw.isPending());
+        wq.queueDelayed(dw, Duration.ofHours(1));
+        assertTrue(dw.flush(), "flush of a delayed item fires the timer now and waits");
+        assertEquals(1, runs.get());
+        assertFalse(dw.isPending());
+    }
+
+    @Test
+    void aMillionArmedItemsWorkAndCancelCheaply() {
+        int n = 1_000_000;
+        DelayedWork[] items = new DelayedWork[n];
+        Runnable nop = () -> { };
+        for (int i = 0; i < n; i++) {
+            items[i] = new DelayedWork(nop);
+        }
+        Bounded.run("arm a million", 60, () -> {
+            for (int i = 0; i < n; i++) {
+                assertTrue(wq.queueDelayed(items[i], 1 + (i % 3600), TimeUnit.SECONDS));
+            }
+        });
+        assertEquals(n, wq.stats().armed());
+        Bounded.run("cancel a million", 60, () -> {
+            for (int i = n - 1; i >= 0; i -= 2) {
+                assertTrue(items[i].cancel());
+            }
+            for (int i = 0; i < n; i += 2) {
+                assertTrue(items[i].cancel());
+            }
+        });
+        assertEquals(0, wq.stats().armed());
+    }
+
+    @Test
+    void manyArmedItemsAllFireExactlyOnce() {
+        int n = 50_000;
+        AtomicInteger runs = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            DelayedWork dw = new DelayedWork(() -> {
+                runs.incrementAndGet();
+                done.countDown();
+            });
+            wq.queueDelayed(dw, (i * 7919L) % 50_000, TimeUnit.MICROSECONDS);
+        }
+        Bounded.await(done);
+        wq.flush();
+        assertEquals(n, runs.get());
+    }
+
+    @Test
+    void drainWaitsForArmedItems() {
+        AtomicInteger runs = new AtomicInteger();
+        for (int i = 0; i < 10; i++) {
+            wq.queueDelayed(new DelayedWork(runs::incrementAndGet), Duration.ofMillis(20 + i));
+        }
+        wq.drain();
+        assertEquals(10, runs.get());
+    }
+}

@@ -1,0 +1,233 @@
+// Tests of flush (item and workqueue), drain, cancel, cancelSync and disable/enable.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FlushCancelTest {
+    CpuRuntime rt;
+    Workqueue wq;
+    int cpu;
+
+    @BeforeEach
+    void start() {
+        rt = CpuRuntime.builder().build();
+        wq = rt.allocWorkqueue("fc", Set.of(), 0);
+        cpu = rt.cpus().first();
+    }
+
+    @AfterEach
+    void stop() {
+        rt.close();
+    }
+
+    /** Occupies CPU {@code cpu}'s carrier until the returned latch is released. */
+    private CountDownLatch blockCpu(int c) {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        wq.queueOn(c, new Work("blocker", () -> {
+            running.countDown();
+            Bounded.await(gate);
+        }));
+        Bounded.await(running);
+        return gate;
+    }
+
+    @Test
+    void flushOfAnIdleItemReturnsFalseAndOfABusyOneWaitsAndReturnsTrue() {
+        AtomicInteger runs = new AtomicInteger();
+        Work w = new Work(runs::incrementAndGet);
+        assertFalse(w.flush());
+        CountDownLatch gate = blockCpu(cpu);
+        wq.queueOn(cpu, w);
+        AtomicBoolean flushed = new AtomicBoolean();
+        Thread t = new Thread(() -> flushed.set(w.flush()));
+        t.start();
+        assertTrue(w.isPending());
+        gate.countDown();
+        Bounded.run("join", () -> {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(flushed.get());
+        assertEquals(1, runs.get(), "flush returned before the instance ran");
+        assertFalse(w.flush());
+    }
+
+    @Test
+    void flushWaitsForTheRunningInstance() {
+        CountDownLatch in = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Work w = new Work(() -> {
+            in.countDown();
+            Bounded.await(go);
+            finished.set(true);
+        });
+        wq.queueOn(cpu, w);
+        Bounded.await(in);
+        Thread releaser = new Thread(go::countDown);
+        releaser.start();
+        assertTrue(w.flush());
+        assertTrue(finished.get());
+    }
+
+    @Test
+    void workqueueFlushWaitsForEverythingQueuedBeforeItAndIsNotLivelocked() {
+        int n = 2000;
+        AtomicInteger done = new AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            wq.queueOn(rt.cpus().get(i % rt.cpus().size()), new Work(done::incrementAndGet));
+        }
+        // another thread keeps queueing new items the whole time
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger later = new AtomicInteger();
+        Thread spammer = new Thread(() -> {
+            Work[] ws = new Work[64];
+            for (int i = 0; i < ws.length; i++) {
+                ws[i] = new Work(later::incrementAndGet);
+            }
+            int i = 0;
+            while (!stop.get()) {
+                wq.queue(ws[i++ & 63]);
+            }
+        });
+        spammer.start();
+        Bounded.run("flush under load", wq::flush);
+        assertEquals(n, done.get());
+        stop.set(true);
+        Bounded.run("join", () -> {
+            try {
+                spammer.join();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    @Test
+    void drainLetsOnlyChainedQueueingThrough() {
+        AtomicInteger chain = new AtomicInteger();
+        AtomicReference<Work> self = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        Work w = new Work(() -> {
+            started.countDown();
+            Bounded.await(go);
+            if (chain.incrementAndGet() < 100) {
+                wq.queue(self.get()); // chained: allowed while draining
+            }
+        });
+        self.set(w);
+        wq.queueOn(cpu, w);
+        Bounded.await(started);
+        Thread drainer = new Thread(wq::drain);
+        drainer.start();
+        Bounded.until("draining", () -> drainer.getState() == Thread.State.WAITING || drainer.getState() == Thread.State.TIMED_WAITING);
+        Work outsider = new Work(() -> { });
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> wq.queue(outsider));
+        assertTrue(e.getMessage().contains("draining") && e.getMessage().contains("fc"), e.getMessage());
+        go.countDown();
+        Bounded.run("join drainer", () -> {
+            try {
+                drainer.join();
+            } catch (InterruptedException ex) {
+                throw new RuntimeException(ex);
+            }
+        });
+        assertEquals(100, chain.get());
+        assertTrue(wq.queue(outsider), "queueing works again after drain");
+        outsider.flush();
+    }
+
+    @Test
+    void cancelRemovesAPendingInstanceAndReportsIt() {
+        AtomicInteger runs = new AtomicInteger();
+        Work w = new Work(runs::incrementAndGet);
+        assertFalse(w.cancel());
+        CountDownLatch gate = blockCpu(cpu);
+        wq.queueOn(cpu, w);
+        assertTrue(w.cancel());
+        assertFalse(w.isPending());
+        assertFalse(w.cancel());
+        // requeue after a cancel while the stale entry still sits in the worklist, then cancel again
+        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(w.cancel());
+        assertTrue(wq.queueOn(cpu, w));
+        gate.countDown();
+        wq.flush();
+        assertEquals(1, runs.get(), "exactly the one instance that was not cancelled runs");
+        assertEquals(0, wq.stats().inFlight());
+    }
+
+    @Test
+    void cancelSyncStopsASelfRequeueingItem() {
+        AtomicReference<Work> self = new AtomicReference<>();
+        AtomicInteger runs = new AtomicInteger();
+        Work w = new Work(() -> {
+            runs.incrementAndGet();
+            wq.queue(self.get());
+        });
+        self.set(w);
+        wq.queueOn(cpu, w);
+        Bounded.until("running a while", () -> runs.get() > 1000);
+        Bounded.run("cancelSync", w::cancelSync);
+        assertFalse(w.isPending());
+        assertFalse(w.isRunning());
+        int after = runs.get();
+        wq.flush();
+        assertEquals(after, runs.get(), "ran after cancelSync returned");
+        assertTrue(wq.queue(w), "cancelSync must not leave the item disabled");
+        w.cancelSync();
+    }
+
+    @Test
+    void cancelSyncWaitsForTheRunningFunction() {
+        CountDownLatch in = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Work w = new Work(() -> {
+            in.countDown();
+            Bounded.await(go);
+            finished.set(true);
+        });
+        wq.queueOn(cpu, w);
+        Bounded.await(in);
+        new Thread(go::countDown).start();
+        assertFalse(w.cancelSync(), "nothing was pending");
+        assertTrue(finished.get());
+    }
+
+    @Test
+    void disableIsCountedAndRefusesQueueingUntilTheMatchingEnable() {
+        AtomicInteger runs = new AtomicInteger();
+        Work w = new Work(runs::incrementAndGet);
+        CountDownLatch gate = blockCpu(cpu);
+        wq.queueOn(cpu, w);
+        assertTrue(w.disable(), "disable cancels the pending instance");
+        assertFalse(w.disable());
+        assertFalse(wq.queue(w));
+        assertFalse(w.enable(), "still disabled once");
+        assertFalse(wq.queue(w));
+        assertTrue(w.enable());
+        assertThrows(IllegalStateException.class, w::enable);
+        gate.countDown();
+        assertTrue(wq.queue(w));
+        w.flush();
+        assertEquals(1, runs.get());
+    }
+}
