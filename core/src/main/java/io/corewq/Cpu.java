@@ -26,7 +26,8 @@ final class Cpu {
 
     /** Starts the carrier of each pool. CONTEXT: runtime build. */
     void start() {
-        normal.createWorker(true);
-        highpri.createWorker(true);
+        if (normal.createWorker(true) == null || highpri.createWorker(true) == null) {
+            throw new IllegalStateException("could not start the carriers of CPU " + id);
+        }
     }
 }

@@ -16,6 +16,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ThreadFactory;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,19 @@ public final class CpuRuntime implements AutoCloseable {
     /** Immutable configuration. */
     final int idleSpins;
     final int maxUnboundWorkers;
+    final long monitorPeriodNanos;
+    final long hogNanos;
+    final long idleReapNanos;
+    final long createCooldownNanos;
+    final long maydayDelayNanos;
+    final long watchdogNanos;
+    private final ThreadFactory threadFactory;
+    final ConcurrencyMonitor monitor;
+    private final WorkerPool[] boundPools;
+    private final List<StallListener> stallListeners = new CopyOnWriteArrayList<>();
+    private final List<Worker> rescuers = new CopyOnWriteArrayList<>();
+    private final AtomicLong lastCreateFailureLog = new AtomicLong();
+    private volatile boolean stopping;
     private final WorkExceptionHandler exceptionHandler;
     final int id = RUNTIME_IDS.incrementAndGet();
 
@@ -83,14 +100,34 @@ public final class CpuRuntime implements AutoCloseable {
         this.cpuIds = set.toArray();
         this.idleSpins = b.idleSpins;
         this.maxUnboundWorkers = b.maxUnboundWorkers;
+        this.monitorPeriodNanos = b.monitorPeriod.toNanos();
+        this.hogNanos = b.hogThreshold.toNanos();
+        this.idleReapNanos = b.idleReapTimeout.toNanos();
+        this.createCooldownNanos = b.createCooldown.toNanos();
+        this.maydayDelayNanos = b.maydayDelay.toNanos();
+        this.watchdogNanos = b.watchdogThreshold.toNanos();
+        this.threadFactory = b.threadFactory;
+        if (b.stallListener != null) {
+            stallListeners.add(b.stallListener);
+        }
+        this.monitor = new ConcurrencyMonitor(this);
         this.exceptionHandler = b.exceptionHandler != null ? b.exceptionHandler : this::logException;
         this.cpuById = new Cpu[set.last() + 1];
         for (int c : cpuIds) {
             cpuById[c] = new Cpu(this, c);
         }
+        this.boundPools = new WorkerPool[cpuIds.length * 2];
+        for (int i = 0; i < cpuIds.length; i++) {
+            boundPools[2 * i] = cpuById[cpuIds[i]].normal;
+            boundPools[2 * i + 1] = cpuById[cpuIds[i]].highpri;
+        }
         for (int c : cpuIds) {
             cpuById[c].start();
         }
+        Thread mt = new Thread(monitor, "corewq-monitor-" + id);
+        mt.setDaemon(true);
+        monitor.thread = mt;
+        mt.start();
         events = allocWorkqueue("events", EnumSet.noneOf(WqFlag.class), 0);
         eventsHighpri = allocWorkqueue("events_highpri", EnumSet.of(WqFlag.HIGHPRI), 0);
         eventsLong = allocWorkqueue("events_long", EnumSet.noneOf(WqFlag.class), 0);
@@ -136,11 +173,8 @@ public final class CpuRuntime implements AutoCloseable {
      * per-CPU worker of any corewq runtime (unbound workers and other threads).
      */
     public static int currentCpu() {
-        Thread t = Thread.currentThread();
-        if (t instanceof Worker) {
-            return ((Worker) t).pool.cpu;
-        }
-        return -1;
+        Worker w = Worker.current();
+        return w == null ? -1 : w.pool.cpu;
     }
 
     Cpu cpu(int id) {
@@ -160,12 +194,9 @@ public final class CpuRuntime implements AutoCloseable {
 
     /** The CPU a caller's item goes to for {@code queue()}: its own when on a carrier, else sticky. */
     int localCpu() {
-        Thread t = Thread.currentThread();
-        if (t instanceof Worker) {
-            Worker w = (Worker) t;
-            if (w.pool.rt == this && w.pool.cpu >= 0) {
-                return w.pool.cpu;
-            }
+        Worker w = Worker.current();
+        if (w != null && w.pool.rt == this && w.pool.cpu >= 0) {
+            return w.pool.cpu;
         }
         int[] s = stickyCpu.get();
         if (s[0] < 0) {
@@ -228,7 +259,7 @@ public final class CpuRuntime implements AutoCloseable {
     WorkerPool unboundPool(boolean highpri) {
         return unboundPools.computeIfAbsent(highpri, h -> {
             WorkerPool p = new WorkerPool(this, -1, h, nextUnboundId.getAndIncrement(), cpus);
-            p.createWorker();
+            p.createWorker(false);
             return p;
         });
     }
@@ -372,6 +403,127 @@ public final class CpuRuntime implements AutoCloseable {
         return frozen;
     }
 
+    // ---- threads, concurrency management ------------------------------------------------------
+
+    /** A thread for a worker: ours, or the user's factory's (null when the factory fails). */
+    Thread newThread(Worker w) {
+        Thread t;
+        if (threadFactory == null) {
+            t = new WorkerThread(w);
+        } else {
+            try {
+                t = threadFactory.newThread(w);
+            } catch (Throwable e) {
+                creationFailed(w.pool, e);
+                return null;
+            }
+            if (t == null) {
+                creationFailed(w.pool, new IllegalStateException("thread factory returned null"));
+                return null;
+            }
+            t.setName(w.name);
+        }
+        t.setDaemon(true);
+        if (w.pool.highpri) {
+            t.setPriority(Thread.MAX_PRIORITY);
+        }
+        return t;
+    }
+
+    void creationFailed(WorkerPool pool, Throwable e) {
+        long now = System.nanoTime();
+        long last = lastCreateFailureLog.get();
+        if (now - last > 1_000_000_000L && lastCreateFailureLog.compareAndSet(last, now)) {
+            log.warn("corewq: could not create a worker for {}: {}", pool, e.toString());
+        }
+    }
+
+    Worker createRescuer(Workqueue wq) {
+        WorkerPool dummy = new WorkerPool(this, -1, false, -1, cpus);
+        Worker r = new Worker(dummy, wq);
+        Thread t = threadFactory == null ? new WorkerThread(r) : null;
+        if (t == null) {
+            try {
+                t = threadFactory.newThread(r);
+            } catch (Throwable e) {
+                t = null;
+            }
+            if (t == null) {
+                throw new IllegalStateException("could not create the rescuer of MEM_RECLAIM workqueue " + wq.name());
+            }
+            t.setName(r.name);
+        }
+        t.setDaemon(true);
+        r.thread = t;
+        rescuers.add(r);
+        t.start();
+        return r;
+    }
+
+    void stopRescuer(Worker r) {
+        rescuers.remove(r);
+        r.pool.stopping = true;
+        LockSupport.unpark(r.thread);
+        joinQuietly(r.thread);
+    }
+
+    /** Every per-CPU pool, normal and high priority. */
+    WorkerPool[] boundPools() {
+        return boundPools;
+    }
+
+    java.util.Collection<WorkerPool> unboundPoolList() {
+        return unboundPools.values();
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    /** A pool cannot get a worker: call the rescuers of MEM_RECLAIM workqueues with work on it. */
+    void mayday(WorkerPool pool) {
+        for (Worker r : rescuers) {
+            Workqueue wq = r.rescuerOf;
+            if (wq.inFlightOn(pool) > 0 && !r.maydays.contains(pool)) {
+                wq.count(Worker.Counter.MAYDAY);
+                r.maydays.add(pool);
+                LockSupport.unpark(r.thread);
+            }
+        }
+    }
+
+    void reportHog(Workqueue wq, Worker w) {
+        long n = wq.cpuHogs.sum();
+        if (n >= 4 && Long.bitCount(n) == 1) {
+            log.warn("workqueue: {} hogged CPU for >{}us {} times, consider UNBOUND", wq.name(), hogNanos / 1000, n);
+        }
+    }
+
+    /** Registers a callback for watchdog stall reports. */
+    public void addStallListener(StallListener l) {
+        stallListeners.add(Objects.requireNonNull(l, "listener is null"));
+    }
+
+    void reportStall(WorkerPool p, long seconds) {
+        String dump = Dumper.pool(p);
+        log.error("BUG: workqueue lockup - pool {} stuck for {}s!\n{}", p.describe(), seconds, dump);
+        for (StallListener l : stallListeners) {
+            try {
+                l.onStall(p.describe(), seconds, dump);
+            } catch (Throwable t) {
+                log.error("corewq: stall listener threw", t);
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     // ---- errors -------------------------------------------------------------------------------
 
     void reportException(Work w, Workqueue wq, Throwable t) {
@@ -414,6 +566,12 @@ public final class CpuRuntime implements AutoCloseable {
                 wq.destroy();
             }
             closed = true;
+            stopping = true;
+            LockSupport.unpark(monitor.thread);
+            joinQuietly(monitor.thread);
+            for (Worker r : new ArrayList<>(rescuers)) {
+                stopRescuer(r);
+            }
             for (int c : cpuIds) {
                 cpuById[c].normal.stop();
                 cpuById[c].highpri.stop();
@@ -433,6 +591,14 @@ public final class CpuRuntime implements AutoCloseable {
         private WorkExceptionHandler exceptionHandler;
         private int idleSpins = 256;
         private int maxUnboundWorkers = 512;
+        private Duration monitorPeriod = Duration.ofMillis(2);
+        private Duration hogThreshold = Duration.ofMillis(10);
+        private Duration idleReapTimeout = Duration.ofMinutes(5);
+        private Duration createCooldown = Duration.ofSeconds(1);
+        private Duration maydayDelay = Duration.ofMillis(10);
+        private Duration watchdogThreshold = Duration.ofSeconds(30);
+        private ThreadFactory threadFactory;
+        private StallListener stallListener;
 
         private Builder() {
         }
@@ -491,6 +657,75 @@ public final class CpuRuntime implements AutoCloseable {
             }
             this.maxUnboundWorkers = n;
             return this;
+        }
+
+        /** How often the concurrency monitor samples busy pools (default 2 ms). */
+        public Builder monitorPeriod(Duration d) {
+            this.monitorPeriod = positive("monitorPeriod", d);
+            return this;
+        }
+
+        /** An item running longer than this is a CPU hog (default 10 ms, as the kernel). */
+        public Builder hogThreshold(Duration d) {
+            this.hogThreshold = positive("hogThreshold", d);
+            return this;
+        }
+
+        /** Idle workers beyond two are reaped after this long (default 5 minutes). */
+        public Builder idleReapTimeout(Duration d) {
+            this.idleReapTimeout = positive("idleReapTimeout", d);
+            return this;
+        }
+
+        /** After a failed worker creation, wait this long before the next try (default 1 s). */
+        public Builder createCooldown(Duration d) {
+            this.createCooldown = nonNegative("createCooldown", d);
+            return this;
+        }
+
+        /** A pool that cannot get a worker calls the rescuers after this long (default 10 ms). */
+        public Builder maydayDelay(Duration d) {
+            this.maydayDelay = nonNegative("maydayDelay", d);
+            return this;
+        }
+
+        /** A pool with pending work and no progress for this long is reported (default 30 s; 0 disables). */
+        public Builder watchdogThreshold(Duration d) {
+            this.watchdogThreshold = nonNegative("watchdogThreshold", d);
+            return this;
+        }
+
+        /** Called for each watchdog stall report, besides the log line. */
+        public Builder stallListener(StallListener l) {
+            this.stallListener = Objects.requireNonNull(l, "listener is null");
+            return this;
+        }
+
+        /**
+         * Where worker threads come from (default: corewq's own platform threads). The factory must
+         * return a new, unstarted platform thread; corewq names it ({@code kworker/3:1}) and makes
+         * it a daemon. A factory that throws or returns null counts as a failed creation: the pool
+         * retries after the cool-down and MEM_RECLAIM workqueues fall back on their rescuers.
+         */
+        public Builder threadFactory(ThreadFactory f) {
+            this.threadFactory = Objects.requireNonNull(f, "thread factory is null");
+            return this;
+        }
+
+        private static Duration positive(String what, Duration d) {
+            Objects.requireNonNull(d, what + " is null");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " " + d + " must be positive");
+            }
+            return d;
+        }
+
+        private static Duration nonNegative(String what, Duration d) {
+            Objects.requireNonNull(d, what + " is null");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " " + d + " is negative");
+            }
+            return d;
         }
 
         public CpuRuntime build() {

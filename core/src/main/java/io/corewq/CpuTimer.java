@@ -31,6 +31,8 @@ final class CpuTimer {
     /** Carrier only: scratch for expired items. */
     private final DelayedWork[] batch = new DelayedWork[256];
     private final int[] batchSeq = new int[256];
+    private final Workqueue[] batchWq = new Workqueue[256];
+    private final int[] batchCpu = new int[256];
 
     CpuTimer(int cpu, WorkerPool carrierPool) {
         this.cpu = cpu;
@@ -154,8 +156,8 @@ final class CpuTimer {
             target = dw.targetCpu;
             remove(dw);
         }
+        wq.insertFired(dw, seq, target, cpu); // queue before un-counting: drain never sees neither
         wq.armedDelta(-1);
-        wq.insertFired(dw, seq, target, cpu);
         return true;
     }
 
@@ -175,17 +177,19 @@ final class CpuTimer {
             while (size > 0 && heap[0].deadline <= now && n < batch.length) {
                 DelayedWork dw = heap[0];
                 batchSeq[n] = clearTimerBit(dw);
+                batchWq[n] = dw.targetWq; // read under the lock: once TIMER is clear a re-arm may rewrite them
+                batchCpu[n] = dw.targetCpu;
                 batch[n++] = dw;
                 remove(dw);
             }
         }
         for (int i = 0; i < n; i++) {
             DelayedWork dw = batch[i];
+            Workqueue wq = batchWq[i];
             batch[i] = null;
-            // targetWq/targetCpu were written under the lock above, before TIMER was cleared
-            Workqueue wq = dw.targetWq;
+            batchWq[i] = null;
+            wq.insertFired(dw, batchSeq[i], batchCpu[i], cpu); // queue before un-counting (drain)
             wq.armedDelta(-1);
-            wq.insertFired(dw, batchSeq[i], dw.targetCpu, cpu);
         }
         return n;
     }

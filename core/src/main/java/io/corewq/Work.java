@@ -380,8 +380,8 @@ public class Work extends Node {
     }
 
     final void checkNotSelf(String op) {
-        Thread t = Thread.currentThread();
-        if (t instanceof Worker && ((Worker) t).current == this) {
+        Worker me = Worker.current();
+        if (me != null && me.current == this) {
             throw new IllegalStateException(op + "() of " + this + " from inside its own function would wait forever");
         }
     }

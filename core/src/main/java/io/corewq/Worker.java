@@ -1,69 +1,143 @@
-// A worker thread (kworker/N:M): the run loop of a carrier or unbound worker, and the per-item run/complete path.
+// A worker (kworker/N:M): the run loop of a carrier, surplus or unbound worker, or rescuer, and the per-item run/complete path.
 package io.corewq;
 
 import io.corewq.cpu.PinningStatus;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A platform thread of a {@link WorkerPool}. In a per-CPU pool the run-slot holder is the CPU's
- * carrier: it polls the worklist, runs items, and services the CPU's timer; it spins briefly when
- * idle, then parks. In an unbound pool every worker polls.
+ * A worker of a {@link WorkerPool}, run by a platform thread (a {@link WorkerThread} unless the
+ * user supplied a thread factory).
+ *
+ * <h2>Per-CPU pools: the run slot</h2>
+ * Only the slot holder (the carrier) polls the worklist. Its {@link #phase} says where it is:
+ * <pre>
+ *            set IN_ITEM (release)             CAS IN_ITEM -> BETWEEN
+ *   BETWEEN ───────────────────────> IN_ITEM ───────────────────────> BETWEEN   (next item)
+ *                                       │
+ *                                       │ CAS IN_ITEM -> REVOKED: the worker blocked (explicit
+ *                                       │ hint or monitor), hogs the CPU, or runs CPU_INTENSIVE
+ *                                       ▼
+ *                                    REVOKED ── item ends ──> surplus: idle list ── handed the slot ──> BETWEEN
+ * </pre>
+ * The slot can only be taken from a worker inside an item (IN_ITEM), never while it polls, so two
+ * workers never consume the MPSC worklist at once; the CAS at the end of each item is the one
+ * atomic instruction the protocol costs per item.
  *
  * <p>The per-item path ({@link #process}) is the queue -> run -> complete path of {@link Work}:
  * <pre>
  *   pop entry n (seq s) ── stale? (no PENDING, or seq != s) ──> retire ticket, drop
- *        │
  *        ├─ RUNNING elsewhere ──> CAS set DEFERRED (stays PENDING); the runner runs it next
- *        │
  *        └─ CAS PENDING→RUNNING (full fence) ──> run fn ──> CAS clear RUNNING
  *                                                   ▲            │ DEFERRED set?
  *                                                   └── CAS clear DEFERRED|PENDING
  * </pre>
  */
-final class Worker extends Thread {
+final class Worker implements Runnable {
+    static final int BETWEEN = 0;
+    static final int IN_ITEM = 1;
+    static final int REVOKED = 2;
+
+    static final VarHandle PHASE;
+    static final VarHandle ITEM_SEQ;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PHASE = l.findVarHandle(Worker.class, "phase", int.class);
+            ITEM_SEQ = l.findVarHandle(Worker.class, "itemSeq", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Workers whose thread came from a user factory find themselves here. */
+    private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
     /** Immutable. */
     final WorkerPool pool;
     /** Immutable: the M of kworker/N:M. */
     final int workerId;
+    /** Immutable: kernel-style thread name. */
+    final String name;
+    /** Immutable: the workqueue this rescuer serves, or null. */
+    final Workqueue rescuerOf;
+    /** Set once before start. */
+    Thread thread;
 
-    /** This thread only (volatile for dumps): the item running now. */
+    /** This thread only (volatile for dumps and the monitor): the item running now. */
     volatile Work current;
     /** This thread only: pwq of the item running now. */
-    PoolWorkqueue currentPwq;
-    /** This thread only: whether pinning was verified. */
+    volatile PoolWorkqueue currentPwq;
+    /** See the diagram. Written by this thread (release/CAS) and revokers (CAS). */
+    volatile int phase;
+    /** This thread only (opaque): items started, for the monitor's hog and stall detection. */
+    int itemSeq;
+    /** Whether pinning was verified. */
     volatile boolean pinned;
-    /** Under the pool's idle lock: set by the waker. */
+    /** Under the pool's idle lock. */
     boolean idleWoken;
 
+    /** Monitor thread only. */
+    int monSeq = -1;
+    long monSince;
+    boolean monHog;
+
+    /** Rescuer only: pools that called for help. */
+    final ConcurrentLinkedQueue<WorkerPool> maydays;
+
     Worker(WorkerPool pool, int workerId) {
-        super(threadName(pool, workerId));
         this.pool = pool;
         this.workerId = workerId;
-        setDaemon(true);
-        if (pool.highpri) {
-            setPriority(Thread.MAX_PRIORITY);
-        }
+        this.rescuerOf = null;
+        this.maydays = null;
+        this.name = pool.isBound()
+                ? "kworker/" + pool.cpu + ":" + workerId + (pool.highpri ? "H" : "")
+                : "kworker/u" + pool.id + ":" + workerId + (pool.highpri ? "H" : "");
     }
 
-    private static String threadName(WorkerPool pool, int id) {
-        if (pool.isBound()) {
-            return "kworker/" + pool.cpu + ":" + id + (pool.highpri ? "H" : "");
+    /** A rescuer for {@code wq}: {@code kworker/R-name}. */
+    Worker(WorkerPool dummy, Workqueue wq) {
+        this.pool = dummy;
+        this.workerId = 0;
+        this.rescuerOf = wq;
+        this.maydays = new ConcurrentLinkedQueue<>();
+        this.name = "kworker/R-" + wq.name();
+    }
+
+    /** The calling thread's worker (of any runtime), or null. */
+    static Worker current() {
+        Thread t = Thread.currentThread();
+        if (t instanceof WorkerThread) {
+            return ((WorkerThread) t).worker;
         }
-        return "kworker/u" + pool.id + ":" + id + (pool.highpri ? "H" : "");
+        return CURRENT.get();
     }
 
     /** The calling thread as a worker of {@code rt}, or null. */
     static Worker current(CpuRuntime rt) {
-        Thread t = Thread.currentThread();
-        if (t instanceof Worker && ((Worker) t).pool.rt == rt) {
-            return (Worker) t;
-        }
-        return null;
+        Worker w = current();
+        return w != null && w.pool.rt == rt ? w : null;
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 
     @Override
     public void run() {
+        boolean ownThread = Thread.currentThread() instanceof WorkerThread;
+        if (!ownThread) {
+            CURRENT.set(this);
+        }
         try {
+            if (rescuerOf != null) {
+                runRescuer();
+                return;
+            }
             bind();
             if (pool.isBound()) {
                 runCarrier();
@@ -71,8 +145,11 @@ final class Worker extends Thread {
                 runUnbound();
             }
         } catch (Throwable t) {
-            pool.rt.log.error("corewq: worker {} died", getName(), t);
+            pool.rt.log.error("corewq: worker {} died", name, t);
         } finally {
+            if (!ownThread) {
+                CURRENT.remove();
+            }
             pool.detach(this);
         }
     }
@@ -89,14 +166,18 @@ final class Worker extends Thread {
 
     private void runCarrier() {
         final WorkerPool p = pool;
-        final CpuTimer timer = p.timer;
         final int spins = p.rt.idleSpins;
         int idleRounds = 0;
         int ops = 0;
         while (!p.stopping) {
-            if (p.holder != this) {
-                return; // surplus (concurrency management hands the slot around)
+            if (phase == REVOKED || p.holder != this) {
+                if (!p.waitForSlot(this)) {
+                    return; // reaped, or the pool stops
+                }
+                idleRounds = 0;
+                continue;
             }
+            final CpuTimer timer = p.timer;
             Node n = p.worklist.relaxedPoll();
             if (n != null) {
                 process(n);
@@ -129,8 +210,23 @@ final class Worker extends Thread {
                     }
                 }
                 p.doneSleeping();
+                p.rt.monitor.kick();
             }
             idleRounds = 0;
+        }
+    }
+
+    /**
+     * Gives up the run slot from inside an item (explicit blocking, CPU_INTENSIVE): another worker
+     * of the pool takes over the worklist. No-op unless this worker holds the slot in an item.
+     */
+    void releaseSlot(Counter cause) {
+        if (pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, REVOKED)) {
+            PoolWorkqueue pwq = currentPwq;
+            if (pwq != null && cause != null) {
+                pwq.wq.count(cause);
+            }
+            pool.handOff();
         }
     }
 
@@ -153,10 +249,27 @@ final class Worker extends Thread {
                 continue;
             }
             if (p.enterIdle(this)) {
-                LockSupport.park(p);
-                p.leaveIdle(this);
+                long reap = p.rt.idleReapNanos;
+                LockSupport.parkNanos(p, reap);
+                if (p.leaveIdleOrReap(this)) {
+                    return;
+                }
             }
             idleRounds = 0;
+        }
+    }
+
+    // ---- rescuer ----------------------------------------------------------------------------
+
+    private void runRescuer() {
+        final CpuRuntime rt = pool.rt;
+        while (!rt.isStopping()) {
+            WorkerPool p = maydays.poll();
+            if (p == null) {
+                LockSupport.park(this);
+                continue;
+            }
+            p.rescue(this);
         }
     }
 
@@ -190,21 +303,35 @@ final class Worker extends Thread {
     }
 
     private void runChain(Work w, PoolWorkqueue pwq, int color, int seq) {
+        final boolean managed = pool.isBound();
         for (;;) {
             w.runner = this;
             w.runSeq = seq;
             current = w;
             currentPwq = pwq;
-            pwq.wq.started.increment();
+            Workqueue wq = pwq.wq;
+            wq.started.increment();
+            if (managed) {
+                ITEM_SEQ.setOpaque(this, itemSeq + 1);
+                if (phase == BETWEEN) {
+                    PHASE.setRelease(this, IN_ITEM);
+                    if (wq.cpuIntensive) {
+                        releaseSlot(null); // CPU_INTENSIVE items do not hold the CPU's run slot
+                    }
+                }
+            }
             try {
                 w.fn.run();
             } catch (Throwable t) {
-                pwq.wq.exceptions.increment();
-                pool.rt.reportException(w, pwq.wq, t);
+                wq.exceptions.increment();
+                pool.rt.reportException(w, wq, t);
+            }
+            if (managed && phase == IN_ITEM) {
+                PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked
             }
             current = null;
             currentPwq = null;
-            pwq.wq.completed.increment();
+            wq.completed.increment();
             for (;;) {
                 long st = w.state;
                 if ((st & Work.DEFERRED) != 0) {
@@ -226,5 +353,10 @@ final class Worker extends Thread {
                 }
             }
         }
+    }
+
+    /** The per-workqueue counters a worker or the monitor bumps. */
+    enum Counter {
+        CM_WAKEUP, CPU_HOG, MAYDAY, RESCUED
     }
 }

@@ -1,4 +1,4 @@
-// A pool of worker threads fed by one lock-free worklist: a per-CPU pool (carrier model) or an unbound pool.
+// A pool of worker threads fed by one lock-free worklist: a per-CPU pool (carrier, run slot) or an unbound pool.
 package io.corewq;
 
 import io.corewq.cpu.CpuSet;
@@ -16,11 +16,12 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
 /**
  * The threads that execute work, and their worklist.
  *
- * <h2>Per-CPU pools: the carrier model</h2>
+ * <h2>Per-CPU pools: the carrier and the run slot</h2>
  * A per-CPU pool (normal or high priority) has one <b>run slot</b>. Its holder, the <b>carrier</b>,
  * is the only thread that polls the worklist (a JCTools MPSC queue, so the consumer side needs no
- * atomic instruction) and runs the items one after another; it also services the CPU's timer.
- * Producers offer an entry and wake the carrier only if it announced that it parks:
+ * atomic instruction) and runs the items one after another; the normal pool's carrier also
+ * services the CPU's timer. Producers offer an entry and wake the carrier only if it announced
+ * that it parks:
  * <pre>
  *   carrier:  sleeping = 1 (volatile) ; if (worklist.isEmpty()) park ; sleeping = 0
  *   producer: worklist.offer(n) (xadd) ; if (sleeping == 1 &amp;&amp; CAS(sleeping, 1, 0)) unpark(carrier)
@@ -28,18 +29,28 @@ import org.jctools.queues.MpscUnboundedXaddArrayQueue;
  * Both sides store then load through volatile accesses, so at least one sees the other: there is
  * no lost wake-up, and a producer whose carrier is awake makes no system call.
  *
+ * <p>Concurrency management: when the carrier blocks inside an item (told by {@link Blocking},
+ * seen by the {@link ConcurrencyMonitor}, or running a CPU hog or CPU_INTENSIVE item) its slot is
+ * revoked and {@linkplain #handOff() handed} to an idle worker of the pool, pinned to the same CPU,
+ * or to a new one. When the blocked worker returns it finishes its item and joins the idle list:
+ * the number of runnable workers falls back to one. If no worker can be created the slot stays
+ * vacant ({@code holder == null}) and the monitor retries after a cool-down and calls the
+ * rescuers of MEM_RECLAIM workqueues for help.
+ *
  * <h2>Unbound pools</h2>
  * Not concurrency-managed: every worker polls the MPMC worklist; an idle worker waits on the idle
- * list and producers wake one. As in the kernel, a worker that leaves the idle list when it was the
- * last idle one first makes sure a spare exists (one manager at a time), so new work always finds a
- * worker even when all the others block.
+ * list and producers wake one. As in the kernel, a worker that starts an item when no idle worker
+ * is left first creates a spare (one manager at a time), so new work always finds a worker.
  */
 final class WorkerPool {
     private static final VarHandle SLEEPING;
+    static final VarHandle HOLDER;
 
     static {
         try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(WorkerPool.class, "sleeping", int.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SLEEPING = l.findVarHandle(WorkerPool.class, "sleeping", int.class);
+            HOLDER = l.findVarHandle(WorkerPool.class, "holder", Worker.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,24 +66,30 @@ final class WorkerPool {
     final int id;
     /** Immutable: the CPUs the pool's workers may run on. */
     final CpuSet cpumask;
-    /** Immutable: per-CPU pool's timer (normal pool only), else null. */
+    /** Immutable after construction: the per-CPU pool's timer (normal pool only), else null. */
     CpuTimer timer;
 
-    /** Producers: any thread. Consumer: the carrier (per-CPU) or any worker (unbound). */
+    /** Producers: any thread. Consumer: the slot holder (per-CPU) or any worker (unbound). */
     final MessagePassingQueue<Node> worklist;
 
-    /** Per-CPU: the carrier (run-slot holder). Written by whoever hands the slot over. */
+    /** Per-CPU: the carrier (run-slot holder); null while vacant. Set by hand-off or CAS. */
     volatile Worker holder;
     /** Per-CPU: 1 while the carrier is parking (see the protocol above). CAS by producers. */
     private volatile int sleeping;
 
-    /** Unbound: idle workers, under {@link #idleLock}. */
+    /** Idle workers (unbound: waiting for work; per-CPU: surplus, waiting for the slot). */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     private final Object idleLock = new Object();
     /** Any thread: number of idle workers (the lock-free check producers make). */
     final AtomicInteger nrIdle = new AtomicInteger();
-    /** Any thread: one manager at a time creates workers. */
+    /** Any thread, CAS: one manager at a time creates workers. */
     private final AtomicInteger managing = new AtomicInteger();
+    /** Manager only: when creation last failed (System.nanoTime), 0 if never. */
+    private volatile long lastCreateFailure;
+    /** Monitor only: the watchdog's view of this pool. */
+    final ConcurrencyMonitor.Watch watch = new ConcurrencyMonitor.Watch();
+    /** Monitor only: since when the pool has been vacant with work pending (0 = not). */
+    long vacantSince;
     /** Under {@link #workersLock}: every worker still attached. */
     private final List<Worker> workers = new ArrayList<>();
     private final Object workersLock = new Object();
@@ -96,9 +113,15 @@ final class WorkerPool {
         return cpu >= 0;
     }
 
-    /** Kernel-style pool name for dumps: {@code cpus=3 flags=H} etc. */
+    /** Kernel-style description: {@code cpus=3 flags=H}, {@code cpus=0-7 unbound id=0}. */
     String describe() {
-        return isBound() ? "cpu=" + cpu + (highpri ? " H" : "") : "unbound id=" + id + " cpus=" + cpumask + (highpri ? " H" : "");
+        String flags = highpri ? " flags=H" : "";
+        return isBound() ? "cpus=" + cpu + flags : "cpus=" + cpumask + " unbound id=" + id + flags;
+    }
+
+    @Override
+    public String toString() {
+        return "pool(" + describe() + ")";
     }
 
     // ---- producer side ---------------------------------------------------------------------
@@ -119,16 +142,23 @@ final class WorkerPool {
 
     void wakeCarrier() {
         if (SLEEPING.compareAndSet(this, 1, 0)) {
-            LockSupport.unpark(holder);
+            Worker h = holder;
+            if (h != null) {
+                LockSupport.unpark(h.thread);
+            }
         }
     }
 
     /** A timer item became the earliest: make the carrier re-compute its park time. */
     void wakeForTimer() {
-        Thread t = Thread.currentThread();
-        if (t != holder) {
+        Worker h = holder;
+        if (h == null || h.thread != Thread.currentThread()) {
             wakeCarrier();
         }
+    }
+
+    boolean isSleeping() {
+        return sleeping != 0;
     }
 
     // ---- carrier side (per-CPU) -------------------------------------------------------------
@@ -147,6 +177,160 @@ final class WorkerPool {
         sleeping = 0;
     }
 
+    /**
+     * Hands the run slot, just revoked from its holder, to an idle worker or a new one; leaves it
+     * vacant when no worker can be had (the monitor retries and calls for help).
+     *
+     * <p>CONTEXT: whoever revoked the slot (the blocking worker itself or the monitor).
+     */
+    void handOff() {
+        Worker b;
+        synchronized (idleLock) {
+            b = idle.pollFirst();
+            if (b != null) {
+                nrIdle.decrementAndGet();
+                b.idleWoken = true;
+                b.phase = Worker.BETWEEN;
+            }
+        }
+        if (b != null) {
+            holder = b;
+            LockSupport.unpark(b.thread);
+            return;
+        }
+        holder = null;
+        if (tryCreateWorker(true) == null) {
+            rt.monitor.kick(); // vacant with work: the monitor retries and calls for help
+        }
+    }
+
+    /**
+     * A surplus worker waits until it is handed the slot, the pool stops, or it is reaped.
+     *
+     * <p>CONTEXT: the worker itself, after its item ended with the slot revoked.
+     *
+     * @return true when it holds the slot now; false when it must exit
+     */
+    boolean waitForSlot(Worker w) {
+        synchronized (idleLock) {
+            w.idleWoken = false;
+            idle.addFirst(w);
+            nrIdle.incrementAndGet();
+        }
+        long deadline = System.nanoTime() + rt.idleReapNanos;
+        for (;;) {
+            if (w.phase != Worker.REVOKED && holder == w) {
+                return true; // handed over (handOff removed us from the idle list)
+            }
+            if (stopping) {
+                removeIdle(w);
+                return false;
+            }
+            if (holder == null && takeVacantSlot(w)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                synchronized (idleLock) {
+                    if (!w.idleWoken && nrIdle.get() > 2 && idle.remove(w)) {
+                        nrIdle.decrementAndGet();
+                        return false; // reaped: idle beyond two for the reap timeout
+                    }
+                }
+                deadline = System.nanoTime() + rt.idleReapNanos;
+                continue;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    private boolean takeVacantSlot(Worker w) {
+        synchronized (idleLock) {
+            if (w.idleWoken || !HOLDER.compareAndSet(this, null, w)) {
+                return false;
+            }
+            if (idle.remove(w)) {
+                nrIdle.decrementAndGet();
+            }
+            w.phase = Worker.BETWEEN;
+            return true;
+        }
+    }
+
+    private void removeIdle(Worker w) {
+        synchronized (idleLock) {
+            if (idle.remove(w)) {
+                nrIdle.decrementAndGet();
+            }
+        }
+    }
+
+    /** Monitor: a vacant slot with work pending gets a worker, else the rescuers are called. */
+    void fillVacancy(long now) {
+        synchronized (idleLock) {
+            Worker b = idle.pollFirst();
+            if (b != null && HOLDER.compareAndSet(this, null, b)) {
+                nrIdle.decrementAndGet();
+                b.idleWoken = true;
+                b.phase = Worker.BETWEEN;
+                LockSupport.unpark(b.thread);
+                vacantSince = 0;
+                return;
+            } else if (b != null) {
+                idle.addFirst(b);
+            }
+        }
+        if (tryCreateWorker(true) != null) {
+            vacantSince = 0;
+            return;
+        }
+        if (vacantSince == 0) {
+            vacantSince = now;
+        } else if (now - vacantSince >= rt.maydayDelayNanos) {
+            rt.mayday(this);
+        }
+    }
+
+    /**
+     * A rescuer runs its workqueue's items of this pool. For a per-CPU pool it takes the vacant run
+     * slot for one pass over the worklist (other workqueues' entries go back to its tail).
+     */
+    void rescue(Worker rescuer) {
+        Workqueue mine = rescuer.rescuerOf;
+        for (int round = 0; round < 64; round++) {
+            if (isBound() && !HOLDER.compareAndSet(this, null, rescuer)) {
+                return; // a real worker holds the slot again
+            }
+            int ran = 0;
+            try {
+                int batch = worklist.size();
+                for (int i = 0; i < batch; i++) {
+                    Node n = worklist.poll();
+                    if (n == null) {
+                        break;
+                    }
+                    if (n.pwq.wq == mine) {
+                        rescuer.process(n);
+                        mine.count(Worker.Counter.RESCUED);
+                        ran++;
+                    } else {
+                        worklist.offer(n);
+                    }
+                }
+            } finally {
+                if (isBound()) {
+                    holder = null;
+                }
+            }
+            if (isBound()) {
+                fillVacancy(System.nanoTime());
+            }
+            if (ran == 0 || mine.inFlightOn(this) == 0) {
+                return;
+            }
+        }
+    }
+
     // ---- unbound side ----------------------------------------------------------------------
 
     private void wakeIdle() {
@@ -159,7 +343,7 @@ final class WorkerPool {
             }
         }
         if (w != null) {
-            LockSupport.unpark(w);
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -174,20 +358,27 @@ final class WorkerPool {
         }
         nrIdle.incrementAndGet(); // full fence before the re-check below
         if (!worklist.isEmpty() || stopping) {
-            leaveIdle(w);
+            leaveIdleOrReap(w);
             return false;
         }
         return true;
     }
 
-    /** CONTEXT: the worker itself, after waking or on a cancelled registration. */
-    void leaveIdle(Worker w) {
+    /**
+     * CONTEXT: an unbound worker after its idle park. Leaves the idle list; returns true when the
+     * worker must exit instead (reaped: still idle, more than two idle, and nothing to do).
+     */
+    boolean leaveIdleOrReap(Worker w) {
         synchronized (idleLock) {
             if (!w.idleWoken && idle.remove(w)) {
-                nrIdle.decrementAndGet();
+                int left = nrIdle.decrementAndGet();
+                if (left >= 2 && worklist.isEmpty() && !stopping && workerCount() > 1) {
+                    return true;
+                }
             }
             w.idleWoken = false;
         }
+        return false;
     }
 
     /**
@@ -214,45 +405,75 @@ final class WorkerPool {
         }
     }
 
+    int idleCount() {
+        return nrIdle.get();
+    }
+
     /** Creates a worker unless another manager is at it or the pool is at its limit. */
     void maybeCreateWorker() {
+        if (workerCount() < rt.maxUnboundWorkers) {
+            tryCreateWorker(false);
+        }
+    }
+
+    /**
+     * Creates and starts a worker, one manager at a time, not within the cool-down after a failed
+     * creation. With {@code asHolder} it holds the run slot from its first instruction.
+     *
+     * @return the worker, or null when another manager is at work, in cool-down, or creation failed
+     */
+    Worker tryCreateWorker(boolean asHolder) {
         if (stopping || !managing.compareAndSet(0, 1)) {
-            return;
+            return null;
         }
         try {
-            if (workerCount() < rt.maxUnboundWorkers) {
-                createWorker();
+            long failed = lastCreateFailure;
+            if (failed != 0 && System.nanoTime() - failed < rt.createCooldownNanos) {
+                return null;
             }
+            if (asHolder && holder != null) {
+                return null;
+            }
+            Worker w = createWorker(asHolder);
+            if (w == null) {
+                lastCreateFailure = System.nanoTime();
+            }
+            return w;
         } finally {
             managing.set(0);
         }
     }
 
-    /** Creates and starts a worker. CONTEXT: build, or the pool's manager. */
-    Worker createWorker() {
-        return createWorker(false);
-    }
-
-    /**
-     * Creates and starts a worker; with {@code asHolder} it holds the run slot from its first
-     * instruction (the carrier of a per-CPU pool).
-     */
+    /** Creates and starts a worker; null (logged) when the thread factory fails. */
     Worker createWorker(boolean asHolder) {
         Worker w;
         synchronized (workersLock) {
             w = new Worker(this, nextWorkerId++);
+        }
+        Thread t = rt.newThread(w);
+        if (t == null) {
+            return null;
+        }
+        w.thread = t;
+        synchronized (workersLock) {
             workers.add(w);
         }
+        boolean holds = false;
         if (asHolder) {
-            holder = w;
+            w.phase = Worker.BETWEEN;
+            holds = HOLDER.compareAndSet(this, null, w); // else it starts as an idle surplus worker
         }
         try {
-            w.start();
-        } catch (Throwable t) {
+            t.start();
+        } catch (Throwable e) {
             synchronized (workersLock) {
                 workers.remove(w);
             }
-            throw t;
+            if (holds) {
+                HOLDER.compareAndSet(this, w, null);
+            }
+            rt.creationFailed(this, e);
+            return null;
         }
         return w;
     }
@@ -263,13 +484,16 @@ final class WorkerPool {
             workers.remove(w);
             workersLock.notifyAll();
         }
+        if (holder == w) {
+            HOLDER.compareAndSet(this, w, null);
+        }
     }
 
     /** Stops every worker and waits until all have detached. CONTEXT: runtime close. */
     void stop() {
         stopping = true;
         for (Worker w : workersSnapshot()) {
-            LockSupport.unpark(w);
+            LockSupport.unpark(w.thread);
         }
         synchronized (workersLock) {
             while (!workers.isEmpty()) {
@@ -280,7 +504,7 @@ final class WorkerPool {
                     return;
                 }
                 for (Worker w : workers) {
-                    LockSupport.unpark(w);
+                    LockSupport.unpark(w.thread);
                 }
             }
         }

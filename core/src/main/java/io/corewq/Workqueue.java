@@ -42,6 +42,10 @@ public final class Workqueue implements AutoCloseable {
     final boolean unbound;
     /** Immutable. */
     final boolean freezable;
+    /** Immutable: items do not hold their CPU's run slot. */
+    final boolean cpuIntensive;
+    /** Immutable: the rescuer of a MEM_RECLAIM workqueue, else null. */
+    final Worker rescuer;
     /** Under this object's monitor. */
     private volatile int maxActive;
     /** Under this object's monitor: whether the runtime froze this workqueue. */
@@ -65,6 +69,11 @@ public final class Workqueue implements AutoCloseable {
     final LongAdder started = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder exceptions = new LongAdder();
+    final LongAdder cmWakeups = new LongAdder();
+    final LongAdder cpuHogs = new LongAdder();
+    final LongAdder maydays = new LongAdder();
+    final LongAdder rescued = new LongAdder();
+    final LongAdder cpuTimeNanos = new LongAdder();
     /** Any thread: armed delayed items targeting this workqueue. */
     private final AtomicLong armed = new AtomicLong();
 
@@ -79,6 +88,7 @@ public final class Workqueue implements AutoCloseable {
         this.ordered = ordered;
         this.unbound = f.contains(WqFlag.UNBOUND);
         this.freezable = f.contains(WqFlag.FREEZABLE);
+        this.cpuIntensive = f.contains(WqFlag.CPU_INTENSIVE);
         this.maxActive = maxActive;
         boolean highpri = f.contains(WqFlag.HIGHPRI);
         if (unbound) {
@@ -95,6 +105,7 @@ public final class Workqueue implements AutoCloseable {
                 all[i++] = percpu[cpu];
             }
         }
+        this.rescuer = f.contains(WqFlag.MEM_RECLAIM) ? rt.createRescuer(this) : null;
     }
 
     public String name() {
@@ -428,6 +439,9 @@ public final class Workqueue implements AutoCloseable {
             life = DESTROYED;
         }
         rt.unregister(this);
+        if (rescuer != null) {
+            rt.stopRescuer(rescuer);
+        }
     }
 
     /** Same as {@link #destroy()}. */
@@ -512,24 +526,60 @@ public final class Workqueue implements AutoCloseable {
 
     // ---- statistics ----------------------------------------------------------------------------
 
+    void count(Worker.Counter c) {
+        switch (c) {
+            case CM_WAKEUP:
+                cmWakeups.increment();
+                break;
+            case CPU_HOG:
+                cpuHogs.increment();
+                break;
+            case MAYDAY:
+                maydays.increment();
+                break;
+            default:
+                rescued.increment();
+                break;
+        }
+    }
+
+    /** In-flight instances of this workqueue on {@code pool}. */
+    long inFlightOn(WorkerPool pool) {
+        long n = 0;
+        for (PoolWorkqueue p : all) {
+            if (p.pool == pool) {
+                n += p.inFlightTotal();
+            }
+        }
+        return n;
+    }
+
     /** A snapshot of this workqueue's counters. */
     public Stats stats() {
         long inFlight = 0;
         for (PoolWorkqueue p : all) {
             inFlight += p.inFlightTotal();
         }
-        return new Stats(started.sum(), completed.sum(), exceptions.sum(), inFlight, armed.get());
+        return new Stats(started.sum(), completed.sum(), exceptions.sum(), inFlight, armed.get(),
+                cpuTimeNanos.sum(), cpuHogs.sum(), cmWakeups.sum(), maydays.sum(), rescued.sum());
     }
 
     /**
-     * Counters of a workqueue.
+     * Counters of a workqueue, in wq_monitor's terms.
      *
      * @param started items whose function began running
-     * @param completed items whose function returned or threw
+     * @param completed items whose function returned or threw ("total")
      * @param exceptions functions that threw
-     * @param inFlight queued (active or inactive) or running instances
+     * @param inFlight queued (active or inactive) or running instances ("infl")
      * @param armed delayed items armed on timers
+     * @param cpuTimeNanos CPU time of its items, sampled by the monitor ("CPUtime")
+     * @param cpuHogs items that ran longer than the hog threshold ("CPUhog")
+     * @param cmWakeups concurrency-management wake-ups: another worker took the CPU because one
+     *     of its items blocked ("CMW")
+     * @param mayday calls for the rescuer ("mayday")
+     * @param rescued items run by the rescuer ("rescued")
      */
-    public record Stats(long started, long completed, long exceptions, long inFlight, long armed) {
+    public record Stats(long started, long completed, long exceptions, long inFlight, long armed,
+            long cpuTimeNanos, long cpuHogs, long cmWakeups, long mayday, long rescued) {
     }
 }

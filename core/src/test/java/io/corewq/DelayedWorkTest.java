@@ -108,17 +108,18 @@ class DelayedWorkTest {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
         int cpu = rt.cpus().first();
-        wq.queueOn(cpu, new Work(() -> {
+        Workqueue gq = rt.allocWorkqueue("gated", Set.of(), 1);
+        gq.queueOn(cpu, new Work(() -> {
             running.countDown();
             Bounded.await(gate);
         }));
         Bounded.await(running);
         AtomicInteger runs = new AtomicInteger();
         DelayedWork dw = new DelayedWork(runs::incrementAndGet);
-        wq.queueOn(cpu, dw);
-        assertTrue(wq.modDelayedOn(cpu, dw, Duration.ofHours(1)));
+        gq.queueOn(cpu, dw);
+        assertTrue(gq.modDelayedOn(cpu, dw, Duration.ofHours(1)));
         gate.countDown();
-        wq.flush();
+        gq.flush();
         assertEquals(0, runs.get(), "the queued instance was moved to the timer");
         assertTrue(dw.isTimerArmed());
         assertTrue(dw.cancel());

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 class FlushCancelTest {
     CpuRuntime rt;
     Workqueue wq;
+    /** max_active 1: an item queued behind a running blocker stays pending (inactive) for sure. */
+    Workqueue gated;
     int cpu;
 
     @BeforeEach
     void start() {
         rt = CpuRuntime.builder().build();
         wq = rt.allocWorkqueue("fc", Set.of(), 0);
+        gated = rt.allocWorkqueue("gated", Set.of(), 1);
         cpu = rt.cpus().first();
     }
 
@@ -32,11 +35,11 @@ class FlushCancelTest {
         rt.close();
     }
 
-    /** Occupies CPU {@code cpu}'s carrier until the returned latch is released. */
+    /** Occupies the only active slot of {@code gated} on CPU {@code c} until the latch is released. */
     private CountDownLatch blockCpu(int c) {
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch running = new CountDownLatch(1);
-        wq.queueOn(c, new Work("blocker", () -> {
+        gated.queueOn(c, new Work("blocker", () -> {
             running.countDown();
             Bounded.await(gate);
         }));
@@ -50,10 +53,11 @@ class FlushCancelTest {
         Work w = new Work(runs::incrementAndGet);
         assertFalse(w.flush());
         CountDownLatch gate = blockCpu(cpu);
-        wq.queueOn(cpu, w);
+        gated.queueOn(cpu, w);
         AtomicBoolean flushed = new AtomicBoolean();
         Thread t = new Thread(() -> flushed.set(w.flush()));
         t.start();
+        Bounded.until("flusher waiting", () -> t.getState() == Thread.State.WAITING);
         assertTrue(w.isPending());
         gate.countDown();
         Bounded.run("join", () -> {
@@ -160,18 +164,18 @@ class FlushCancelTest {
         Work w = new Work(runs::incrementAndGet);
         assertFalse(w.cancel());
         CountDownLatch gate = blockCpu(cpu);
-        wq.queueOn(cpu, w);
+        gated.queueOn(cpu, w);
         assertTrue(w.cancel());
         assertFalse(w.isPending());
         assertFalse(w.cancel());
         // requeue after a cancel while the stale entry still sits in the worklist, then cancel again
-        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(gated.queueOn(cpu, w));
         assertTrue(w.cancel());
-        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(gated.queueOn(cpu, w));
         gate.countDown();
-        wq.flush();
+        gated.flush();
         assertEquals(1, runs.get(), "exactly the one instance that was not cancelled runs");
-        assertEquals(0, wq.stats().inFlight());
+        assertEquals(0, gated.stats().inFlight());
     }
 
     @Test
@@ -217,16 +221,16 @@ class FlushCancelTest {
         AtomicInteger runs = new AtomicInteger();
         Work w = new Work(runs::incrementAndGet);
         CountDownLatch gate = blockCpu(cpu);
-        wq.queueOn(cpu, w);
+        gated.queueOn(cpu, w);
         assertTrue(w.disable(), "disable cancels the pending instance");
         assertFalse(w.disable());
-        assertFalse(wq.queue(w));
+        assertFalse(gated.queue(w));
         assertFalse(w.enable(), "still disabled once");
-        assertFalse(wq.queue(w));
+        assertFalse(gated.queue(w));
         assertTrue(w.enable());
         assertThrows(IllegalStateException.class, w::enable);
         gate.countDown();
-        assertTrue(wq.queue(w));
+        assertTrue(gated.queue(w));
         w.flush();
         assertEquals(1, runs.get());
     }

@@ -31,7 +31,7 @@ class QueueingTest {
 
     @Test
     void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
-        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
         CountDownLatch gate = new CountDownLatch(1);
         CountDownLatch blockerRunning = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();

@@ -1,0 +1,200 @@
+// The runtime's monitor thread: blocked-carrier detection, CPU-hog detection, CPU-time sampling, vacancies, mayday, watchdog.
+package io.corewq;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The JVM has no scheduler hook that tells a pool its worker went to sleep, so this thread looks.
+ * Every period (configurable) it samples each per-CPU pool's carrier:
+ * <ul>
+ *   <li>in an item and {@code BLOCKED}/{@code WAITING}/{@code TIMED_WAITING} while the pool has
+ *       work pending: the slot is revoked and handed to another worker of the pool (a
+ *       concurrency-management wake-up);</li>
+ *   <li>in the same item for longer than the hog threshold: counted as a CPU hog, reported at a
+ *       rate-limited pace, and treated as CPU-intensive from then on (its slot is revoked as soon
+ *       as work is pending);</li>
+ *   <li>{@code RUNNABLE} in an item: the period is charged to the item's workqueue as CPU time
+ *       (sampled accounting, like the kernel's tick-based accounting).</li>
+ * </ul>
+ * It also fills vacant slots (retrying worker creation after the cool-down, then calling the
+ * rescuers), and runs the watchdog. When every carrier is parked it parks too, indefinitely: it
+ * costs nothing while the runtime is idle. A carrier that wakes from its park kicks it
+ * ({@link #kick()}: one volatile read when the monitor is awake).
+ */
+final class ConcurrencyMonitor implements Runnable {
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(ConcurrencyMonitor.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Immutable. */
+    private final CpuRuntime rt;
+    /** Set once before start. */
+    Thread thread;
+    /** 1 while parked indefinitely; CAS by kickers. */
+    private volatile int sleeping;
+    /** Monitor thread only. */
+    private long lastScan;
+
+    ConcurrencyMonitor(CpuRuntime rt) {
+        this.rt = rt;
+    }
+
+    /** A carrier woke from its park: make sure the monitor samples. CONTEXT: any thread. */
+    void kick() {
+        if (sleeping != 0 && SLEEPING.compareAndSet(this, 1, 0)) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
+    public void run() {
+        lastScan = System.nanoTime();
+        while (!rt.isStopping()) {
+            try {
+                boolean busy = scan(System.nanoTime());
+                if (busy) {
+                    LockSupport.parkNanos(this, rt.monitorPeriodNanos);
+                    continue;
+                }
+                sleeping = 1;
+                if (anyAwake()) {
+                    sleeping = 0;
+                    LockSupport.parkNanos(this, rt.monitorPeriodNanos);
+                } else {
+                    LockSupport.park(this);
+                    sleeping = 0;
+                }
+                lastScan = System.nanoTime();
+            } catch (Throwable t) {
+                rt.log.error("corewq: concurrency monitor error", t);
+            }
+        }
+    }
+
+    private boolean anyAwake() {
+        for (WorkerPool p : rt.boundPools()) {
+            if (!p.isSleeping() || p.holder == null && !p.worklist.isEmpty()) {
+                return true;
+            }
+        }
+        for (WorkerPool p : rt.unboundPoolList()) {
+            if (!p.worklist.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One sampling pass. Returns whether any pool is busy (so sampling must go on). */
+    private boolean scan(long now) {
+        long elapsed = now - lastScan;
+        lastScan = now;
+        boolean busy = false;
+        for (WorkerPool p : rt.boundPools()) {
+            boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.nextDeadline() <= now;
+            Worker h = p.holder;
+            if (h == null) {
+                if (pending) {
+                    busy = true;
+                    p.fillVacancy(now);
+                }
+                watchdog(p, pending, null, now);
+                continue;
+            }
+            if (!p.isSleeping()) {
+                busy = true;
+            }
+            if (h.phase == Worker.IN_ITEM) {
+                sampleCarrier(p, h, pending, now, elapsed);
+            }
+            watchdog(p, pending, h, now);
+        }
+        for (WorkerPool p : rt.unboundPoolList()) {
+            boolean pending = !p.worklist.isEmpty();
+            if (pending) {
+                busy = true;
+                if (p.idleCount() == 0) {
+                    p.maybeCreateWorker();
+                }
+            }
+            watchdog(p, pending, null, now);
+        }
+        return busy;
+    }
+
+    private void sampleCarrier(WorkerPool p, Worker h, boolean pending, long now, long elapsed) {
+        int seq = (int) Worker.ITEM_SEQ.getOpaque(h);
+        PoolWorkqueue cp = h.currentPwq;
+        if (seq != h.monSeq) {
+            h.monSeq = seq;
+            h.monSince = now;
+            h.monHog = false;
+        } else if (!h.monHog && now - h.monSince >= rt.hogNanos) {
+            h.monHog = true;
+            if (cp != null) {
+                cp.wq.count(Worker.Counter.CPU_HOG);
+                rt.reportHog(cp.wq, h);
+            }
+        }
+        Thread.State s = h.thread.getState();
+        if (s == Thread.State.RUNNABLE && cp != null) {
+            cp.wq.cpuTimeNanos.add(elapsed);
+        }
+        boolean blocked = s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        if ((blocked || h.monHog) && pending && Worker.PHASE.compareAndSet(h, Worker.IN_ITEM, Worker.REVOKED)) {
+            if (cp != null) {
+                cp.wq.count(Worker.Counter.CM_WAKEUP);
+            }
+            p.handOff();
+        }
+    }
+
+    // ---- watchdog --------------------------------------------------------------------------
+
+    /** Per-pool watchdog state, monitor thread only. */
+    static final class Watch {
+        long token = Long.MIN_VALUE;
+        long since;
+        boolean reported;
+    }
+
+    private void watchdog(WorkerPool p, boolean pending, Worker h, long now) {
+        long threshold = rt.watchdogNanos;
+        if (threshold <= 0) {
+            return;
+        }
+        Watch w = p.watch;
+        long token = progressToken(p, h);
+        if (!pending || token != w.token) {
+            w.token = token;
+            w.since = now;
+            w.reported = false;
+            return;
+        }
+        if (!w.reported && now - w.since >= threshold) {
+            w.reported = true;
+            rt.reportStall(p, (now - w.since) / 1_000_000_000L);
+        }
+    }
+
+    private static long progressToken(WorkerPool p, Worker h) {
+        if (p.isBound()) {
+            return h == null ? -1 : ((long) System.identityHashCode(h) << 32) | ((int) Worker.ITEM_SEQ.getOpaque(h) & 0xFFFF_FFFFL);
+        }
+        long sum = 0;
+        List<Worker> ws = p.workersSnapshot();
+        for (Worker w : ws) {
+            sum += (int) Worker.ITEM_SEQ.getOpaque(w);
+        }
+        return sum;
+    }
+}
