@@ -48,6 +48,12 @@ final class ConcurrencyMonitor implements Runnable {
         this.rt = rt;
     }
 
+    /** Something needs the monitor now (a vacant slot): wake it even from a timed park. */
+    void wake() {
+        sleeping = 0;
+        LockSupport.unpark(thread);
+    }
+
     /** A carrier woke from its park: make sure the monitor samples. CONTEXT: any thread. */
     void kick() {
         if (sleeping != 0 && SLEEPING.compareAndSet(this, 1, 0)) {
@@ -100,7 +106,7 @@ final class ConcurrencyMonitor implements Runnable {
         lastScan = now;
         boolean busy = false;
         for (WorkerPool p : rt.boundPools()) {
-            boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.nextDeadline() <= now;
+            boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.isDue(now);
             Worker h = p.holder;
             if (h == null) {
                 if (pending) {
@@ -149,7 +155,11 @@ final class ConcurrencyMonitor implements Runnable {
         if (s == Thread.State.RUNNABLE && cp != null) {
             cp.wq.cpuTimeNanos.add(elapsed);
         }
-        boolean blocked = s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        // Blocked means seen blocked in two samples in a row within the same item: a brief lock
+        // handover or class-loading wait must not let a second CPU-bound item start beside it.
+        boolean blockedNow = s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+        boolean blocked = blockedNow && h.monBlockedSeq == seq;
+        h.monBlockedSeq = blockedNow ? seq : -1;
         if ((blocked || h.monHog) && pending && Worker.PHASE.compareAndSet(h, Worker.IN_ITEM, Worker.REVOKED)) {
             if (cp != null) {
                 cp.wq.count(Worker.Counter.CM_WAKEUP);

@@ -67,6 +67,8 @@ public final class CpuRuntime implements AutoCloseable {
     private final WorkerPool[] boundPools;
     private final List<StallListener> stallListeners = new CopyOnWriteArrayList<>();
     private final List<Worker> rescuers = new CopyOnWriteArrayList<>();
+    /** Every thread this runtime started (pruned of dead ones as it grows), joined by close(). */
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicLong lastCreateFailureLog = new AtomicLong();
     private volatile boolean stopping;
     private final WorkExceptionHandler exceptionHandler;
@@ -126,6 +128,7 @@ public final class CpuRuntime implements AutoCloseable {
         }
         Thread mt = new Thread(monitor, "corewq-monitor-" + id);
         mt.setDaemon(true);
+        track(mt);
         monitor.thread = mt;
         mt.start();
         events = allocWorkqueue("events", EnumSet.noneOf(WqFlag.class), 0);
@@ -427,7 +430,26 @@ public final class CpuRuntime implements AutoCloseable {
         if (w.pool.highpri) {
             t.setPriority(Thread.MAX_PRIORITY);
         }
+        track(t);
         return t;
+    }
+
+    private void track(Thread t) {
+        if (threads.size() > 64) {
+            threads.removeIf(x -> !x.isAlive() && x.getState() == Thread.State.TERMINATED);
+        }
+        threads.add(t);
+    }
+
+    /** Threads of this runtime that are still alive (empty after {@link #close()}). */
+    List<Thread> liveThreads() {
+        List<Thread> out = new ArrayList<>();
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     void creationFailed(WorkerPool pool, Throwable e) {
@@ -455,6 +477,7 @@ public final class CpuRuntime implements AutoCloseable {
         }
         t.setDaemon(true);
         r.thread = t;
+        track(t);
         rescuers.add(r);
         t.start();
         return r;
@@ -563,6 +586,10 @@ public final class CpuRuntime implements AutoCloseable {
             List<Workqueue> all = new ArrayList<>(workqueues);
             Collections.reverse(all); // user workqueues first, system ones last
             for (Workqueue wq : all) {
+                int dropped = wq.cancelArmed();
+                if (dropped > 0) {
+                    log.warn("corewq: close() cancelled {} delayed items still armed on workqueue {}", dropped, wq.name());
+                }
                 wq.destroy();
             }
             closed = true;
@@ -578,6 +605,9 @@ public final class CpuRuntime implements AutoCloseable {
             }
             for (WorkerPool p : unboundPools.values()) {
                 p.stop();
+            }
+            for (Thread t : threads) {
+                joinQuietly(t); // detached workers finish their last instructions
             }
         }
     }

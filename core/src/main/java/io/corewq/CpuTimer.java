@@ -43,6 +43,20 @@ final class CpuTimer {
         return nextDeadline;
     }
 
+    /** Whether an armed item is due at {@code now}. */
+    boolean isDue(long now) {
+        long next = nextDeadline;
+        return next != Long.MAX_VALUE && now - next >= 0;
+    }
+
+    /** The longest delay armed as given; longer ones are capped (about 73 years) so deadlines never wrap. */
+    static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 2;
+
+    /** The deadline for a delay from now, saturating at {@link #MAX_DELAY_NANOS}. */
+    static long deadlineAfter(long delayNanos) {
+        return System.nanoTime() + Math.min(delayNanos, MAX_DELAY_NANOS);
+    }
+
     synchronized int size() {
         return size;
     }
@@ -169,12 +183,13 @@ final class CpuTimer {
      * @return how many items were fired
      */
     int runExpired(long now) {
-        if (now < nextDeadline) {
+        long next = nextDeadline;
+        if (next == Long.MAX_VALUE || now - next < 0) {
             return 0;
         }
         int n = 0;
         synchronized (this) {
-            while (size > 0 && heap[0].deadline <= now && n < batch.length) {
+            while (size > 0 && heap[0].deadline - now <= 0 && n < batch.length) {
                 DelayedWork dw = heap[0];
                 batchSeq[n] = clearTimerBit(dw);
                 batchWq[n] = dw.targetWq; // read under the lock: once TIMER is clear a re-arm may rewrite them
@@ -221,6 +236,39 @@ final class CpuTimer {
         dw.heapIndex = -1;
         dw.timer = null;
         nextDeadline = size == 0 ? Long.MAX_VALUE : heap[0].deadline;
+    }
+
+    /**
+     * Disarms every item armed for {@code wq}, releasing its PENDING bit (runtime close).
+     *
+     * @return how many were disarmed
+     */
+    int cancelAllFor(Workqueue wq) {
+        int n = 0;
+        synchronized (this) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (i >= size) {
+                    continue;
+                }
+                DelayedWork dw = heap[i];
+                if (dw.targetWq != wq) {
+                    continue;
+                }
+                for (;;) {
+                    long st = dw.state;
+                    if (Work.STATE.compareAndSet(dw, st, (st & ~(Work.TIMER | Work.PENDING)) + Work.SEQ_UNIT)) {
+                        break;
+                    }
+                }
+                remove(dw);
+                dw.wakeWaiters();
+                n++;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            wq.armedDelta(-1);
+        }
+        return n;
     }
 
     /**

@@ -84,6 +84,7 @@ final class Worker implements Runnable {
     int monSeq = -1;
     long monSince;
     boolean monHog;
+    int monBlockedSeq = -1;
 
     /** Rescuer only: pools that called for help. */
     final ConcurrentLinkedQueue<WorkerPool> maydays;

@@ -200,7 +200,7 @@ final class WorkerPool {
         }
         holder = null;
         if (tryCreateWorker(true) == null) {
-            rt.monitor.kick(); // vacant with work: the monitor retries and calls for help
+            rt.monitor.wake(); // vacant: the monitor retries after the cool-down and calls for help
         }
     }
 
@@ -423,10 +423,16 @@ final class WorkerPool {
      * @return the worker, or null when another manager is at work, in cool-down, or creation failed
      */
     Worker tryCreateWorker(boolean asHolder) {
-        if (stopping || !managing.compareAndSet(0, 1)) {
-            return null;
+        while (!managing.compareAndSet(0, 1)) {
+            if (stopping || !asHolder) {
+                return null;
+            }
+            Thread.yield(); // another manager is creating a worker: a short wait, then our turn
         }
         try {
+            if (stopping) {
+                return null;
+            }
             long failed = lastCreateFailure;
             if (failed != 0 && System.nanoTime() - failed < rt.createCooldownNanos) {
                 return null;

@@ -112,6 +112,11 @@ public final class Workqueue implements AutoCloseable {
         return name;
     }
 
+    /** The runtime this workqueue belongs to. */
+    public CpuRuntime runtime() {
+        return rt;
+    }
+
     public Set<WqFlag> flags() {
         return flags;
     }
@@ -205,7 +210,7 @@ public final class Workqueue implements AutoCloseable {
             return cpu < 0 ? queue(dw) : queueOn(cpu, dw);
         }
         int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
-        return rt.cpu(timerCpu).timer.arm(dw, this, cpu, System.nanoTime() + nanos);
+        return rt.cpu(timerCpu).timer.arm(dw, this, cpu, CpuTimer.deadlineAfter(nanos));
     }
 
     /**
@@ -246,7 +251,7 @@ public final class Workqueue implements AutoCloseable {
                 insert(dw, Work.seqOf(owned), pwqFor(c));
             } else {
                 int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
-                rt.cpu(timerCpu).timer.armOwned(dw, owned, this, cpu, System.nanoTime() + nanos);
+                rt.cpu(timerCpu).timer.armOwned(dw, owned, this, cpu, CpuTimer.deadlineAfter(nanos));
             }
             return true; // if a concurrent cancel took PENDING meanwhile, it wins
         }
@@ -442,6 +447,15 @@ public final class Workqueue implements AutoCloseable {
         if (rescuer != null) {
             rt.stopRescuer(rescuer);
         }
+    }
+
+    /** Disarms every delayed item armed for this workqueue; returns how many. CONTEXT: runtime close. */
+    int cancelArmed() {
+        int n = 0;
+        for (int c : rt.cpus()) {
+            n += rt.cpu(c).timer.cancelAllFor(this);
+        }
+        return n;
     }
 
     /** Same as {@link #destroy()}. */

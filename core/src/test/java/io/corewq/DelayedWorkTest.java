@@ -148,7 +148,7 @@ class DelayedWorkTest {
         }
         Bounded.run("arm a million", 60, () -> {
             for (int i = 0; i < n; i++) {
-                assertTrue(wq.queueDelayed(items[i], 1 + (i % 3600), TimeUnit.SECONDS));
+                assertTrue(wq.queueDelayed(items[i], 3600 + (i % 3600), TimeUnit.SECONDS));
             }
         });
         assertEquals(n, wq.stats().armed());

@@ -90,7 +90,7 @@ class LifecycleTest {
             }
         }
         assertTrue(rt.isClosed());
-        assertEquals(before, Bounded.corewqThreads(), "corewq threads left after close():\n" + Bounded.threadDump());
-        assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("kworker/") && t.isAlive()));
+        assertTrue(rt.liveThreads().isEmpty(), "threads of the runtime alive after close(): " + rt.liveThreads());
+        assertTrue(Bounded.corewqThreads() <= before, "corewq threads left after close():\n" + Bounded.threadDump());
     }
 }

@@ -1,0 +1,298 @@
+// Tests of concurrency management: blocked carriers, the three detection paths, CPU_INTENSIVE, reaping, rescuers, stalls.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corewq.cpu.CpuSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ConcurrencyManagementTest {
+    static final Duration NEVER = Duration.ofHours(1);
+
+    private static CpuRuntime.Builder oneCpu() {
+        return CpuRuntime.builder().cpus(CpuSet.of(0));
+    }
+
+    /** Items that count how many of them run at once (CPU-bound: they never block). */
+    static final class OverlapProbe {
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+
+        Runnable cpuBound(CountDownLatch done) {
+            return () -> {
+                if (inside.incrementAndGet() != 1) {
+                    overlaps.incrementAndGet();
+                }
+                for (int i = 0; i < 2000; i++) {
+                    Thread.onSpinWait();
+                }
+                inside.decrementAndGet();
+                done.countDown();
+            };
+        }
+    }
+
+    @Test
+    void aBlockedItemDoesNotStopItsCpuAndCpuBoundItemsNeverOverlap() {
+        try (CpuRuntime rt = oneCpu().monitorPeriod(Duration.ofMillis(1)).build()) {
+            Workqueue wq = rt.allocWorkqueue("cm", Set.of(), 8);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blockedIn = new CountDownLatch(1);
+            wq.queueOn(0, new Work("blocker", () -> {
+                blockedIn.countDown();
+                Bounded.await(release);
+            }));
+            Bounded.await(blockedIn);
+            OverlapProbe probe = new OverlapProbe();
+            int n = 500;
+            CountDownLatch done = new CountDownLatch(n);
+            for (int i = 0; i < n; i++) {
+                wq.queueOn(0, new Work(probe.cpuBound(done)));
+            }
+            Bounded.await(done); // would hang without concurrency management
+            assertEquals(0, probe.overlaps.get(), "CPU-bound items on one CPU ran two at a time");
+            assertTrue(wq.stats().cmWakeups() >= 1);
+            release.countDown();
+            wq.flush();
+            WorkerPool pool = rt.cpu(0).normal;
+            Bounded.until("runnable workers back to one", () -> runnable(pool) == 1);
+            assertTrue(pool.workerCount() >= 2, "a second worker took over");
+            for (Worker w : pool.workersSnapshot()) {
+                assertTrue(w.name.startsWith("kworker/0:"), w.name);
+            }
+        }
+    }
+
+    /** Workers of the pool that are not waiting for the slot: the holder (+ any still finishing). */
+    private static int runnable(WorkerPool p) {
+        return p.workerCount() - p.idleCount();
+    }
+
+    @Test
+    void explicitBlockingHandsTheCpuOverWithoutTheMonitor() {
+        try (CpuRuntime rt = oneCpu().monitorPeriod(NEVER).build()) {
+            Workqueue wq = rt.allocWorkqueue("explicit", Set.of(), 8);
+            CountDownLatch release = new CountDownLatch(1);
+            wq.queueOn(0, new Work(() -> {
+                try {
+                    Blocking.run(() -> Bounded.await(release));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            CountDownLatch other = new CountDownLatch(1);
+            wq.queueOn(0, new Work(other::countDown));
+            Bounded.await(other);
+            release.countDown();
+            wq.flush();
+            assertTrue(wq.stats().cmWakeups() >= 1);
+        }
+    }
+
+    @Test
+    void managedBlockerIsAcceptedToo() {
+        try (CpuRuntime rt = oneCpu().monitorPeriod(NEVER).build()) {
+            Workqueue wq = rt.allocWorkqueue("mb", Set.of(), 8);
+            CountDownLatch release = new CountDownLatch(1);
+            wq.queueOn(0, new Work(() -> {
+                try {
+                    Blocking.managedBlock(new ForkJoinPool.ManagedBlocker() {
+                        @Override
+                        public boolean block() throws InterruptedException {
+                            release.await();
+                            return true;
+                        }
+
+                        @Override
+                        public boolean isReleasable() {
+                            return release.getCount() == 0;
+                        }
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            CountDownLatch other = new CountDownLatch(1);
+            wq.queueOn(0, new Work(other::countDown));
+            Bounded.await(other);
+            release.countDown();
+            wq.flush();
+        }
+    }
+
+    @Test
+    void theMonitorNoticesABlockedCarrier() {
+        // no hint: only the monitor can see the carrier WAITING on the latch
+        try (CpuRuntime rt = oneCpu().monitorPeriod(Duration.ofMillis(1)).hogThreshold(NEVER).build()) {
+            Workqueue wq = rt.allocWorkqueue("mon", Set.of(), 8);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch in = new CountDownLatch(1);
+            wq.queueOn(0, new Work(() -> {
+                in.countDown();
+                Bounded.await(release, 60);
+            }));
+            Bounded.await(in);
+            CountDownLatch other = new CountDownLatch(1);
+            wq.queueOn(0, new Work(other::countDown));
+            Bounded.await(other);
+            assertEquals(1, wq.stats().cmWakeups());
+            release.countDown();
+            wq.flush();
+        }
+    }
+
+    @Test
+    void aCpuHogIsDetectedCountedAndStopsHoldingTheCpu() {
+        try (CpuRuntime rt = oneCpu().monitorPeriod(Duration.ofMillis(1)).hogThreshold(Duration.ofMillis(20)).build()) {
+            Workqueue wq = rt.allocWorkqueue("hog", Set.of(), 8);
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch in = new CountDownLatch(1);
+            wq.queueOn(0, new Work("spinner", () -> {
+                in.countDown();
+                while (!stop.get()) {
+                    Thread.onSpinWait(); // RUNNABLE the whole time: only hog detection helps
+                }
+            }));
+            Bounded.await(in);
+            wq.queueOn(0, new Work(() -> stop.set(true)));
+            Bounded.until("the hog is stopped by the item queued behind it", stop::get);
+            wq.flush();
+            assertEquals(1, wq.stats().cpuHogs());
+            assertTrue(wq.stats().cpuTimeNanos() > 0, "sampled CPU time");
+        }
+    }
+
+    @Test
+    void cpuIntensiveItemsDoNotHoldTheRunSlot() {
+        try (CpuRuntime rt = oneCpu().monitorPeriod(NEVER).hogThreshold(NEVER).build()) {
+            Workqueue intensive = rt.allocWorkqueue("ci", EnumSet.of(WqFlag.CPU_INTENSIVE), 8);
+            Workqueue normal = rt.allocWorkqueue("n", Set.of(), 8);
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch in = new CountDownLatch(1);
+            intensive.queueOn(0, new Work(() -> {
+                in.countDown();
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+            }));
+            Bounded.await(in);
+            normal.queueOn(0, new Work(() -> stop.set(true)));
+            Bounded.until("normal item ran beside the CPU_INTENSIVE one", stop::get);
+            intensive.flush();
+        }
+    }
+
+    @Test
+    void idleWorkersBeyondTwoAreReapedAndThreadsAreGoneAfterClose() {
+        long baseline = Bounded.corewqThreads();
+        CpuRuntime rt = oneCpu().monitorPeriod(NEVER).idleReapTimeout(Duration.ofMillis(50)).build();
+        Workqueue wq = rt.allocWorkqueue("reap", Set.of(), 16);
+        int blockers = 6;
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch allIn = new CountDownLatch(blockers);
+        for (int i = 0; i < blockers; i++) {
+            wq.queueOn(0, new Work(() -> {
+                allIn.countDown();
+                try {
+                    Blocking.run(() -> Bounded.await(release));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        Bounded.await(allIn); // every blocker got its own worker
+        WorkerPool pool = rt.cpu(0).normal;
+        Bounded.until("a worker per blocker plus the holder", () -> pool.workerCount() >= blockers + 1);
+        List<String> names = new ArrayList<>();
+        pool.workersSnapshot().forEach(w -> names.add(w.name));
+        assertTrue(names.contains("kworker/0:1"), names.toString());
+        release.countDown();
+        wq.flush();
+        Bounded.until("reaped to the holder + two idle", () -> pool.workerCount() <= 3);
+        rt.close();
+        assertEquals(baseline, Bounded.corewqThreads(), Bounded.threadDump());
+    }
+
+    private static final class SwitchableFactory implements java.util.concurrent.ThreadFactory {
+        final AtomicBoolean failing = new AtomicBoolean();
+        final AtomicInteger refused = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            if (failing.get()) {
+                if (refused.incrementAndGet() % 2 == 0) {
+                    return null;
+                }
+                throw new OutOfMemoryError("unable to create native thread: simulated");
+            }
+            return new Thread(r);
+        }
+    }
+
+    @Test
+    void aMemReclaimWorkqueueKeepsGoingThroughItsRescuerWhenWorkersCannotBeCreated() {
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).build()) {
+            Workqueue wq = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
+            assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("kworker/R-reclaim")));
+            factory.failing.set(true);
+            int n = 20;
+            CountDownLatch others = new CountDownLatch(n);
+            CountDownLatch release = new CountDownLatch(1);
+            wq.queueOn(0, new Work("blocker", () -> Bounded.await(release, 60)));
+            for (int i = 0; i < n; i++) {
+                wq.queueOn(0, new Work(others::countDown));
+            }
+            Bounded.await(others); // only the rescuer can run them
+            Bounded.until("rescued counted", () -> wq.stats().rescued() >= n); // counted after each item returns
+            assertTrue(wq.stats().mayday() >= 1);
+            assertTrue(factory.refused.get() >= 1);
+            release.countDown();
+            factory.failing.set(false);
+            wq.flush();
+        }
+    }
+
+    @Test
+    void withoutARescuerTheStallIsReportedOnceInsteadOfHanging() {
+        SwitchableFactory factory = new SwitchableFactory();
+        AtomicInteger reports = new AtomicInteger();
+        AtomicReference<String> dump = new AtomicReference<>();
+        CountDownLatch reported = new CountDownLatch(1);
+        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1))
+                .watchdogThreshold(Duration.ofSeconds(1))
+                .stallListener((pool, secs, d) -> {
+                    if (pool.startsWith("cpus=0") && !pool.contains("H")) {
+                        reports.incrementAndGet();
+                        dump.set(d);
+                        reported.countDown();
+                    }
+                }).build()) {
+            Workqueue wq = rt.allocWorkqueue("plain", Set.of(), 32);
+            factory.failing.set(true);
+            CountDownLatch release = new CountDownLatch(1);
+            wq.queueOn(0, new Work("stuck-item", () -> Bounded.await(release, 60)));
+            CountDownLatch other = new CountDownLatch(1);
+            wq.queueOn(0, new Work(other::countDown));
+            Bounded.await(reported);
+            assertTrue(dump.get().contains("stuck-item"), dump.get());
+            assertTrue(dump.get().contains("Bounded.await"), "the dump carries the stuck worker's stack");
+            factory.failing.set(false);
+            release.countDown();
+            Bounded.await(other);
+            wq.flush();
+            assertEquals(1, reports.get(), "one report per stall");
+        }
+    }
+}
