@@ -292,6 +292,16 @@ public final class CpuRuntime implements AutoCloseable {
         return eventsPowerEfficient;
     }
 
+    /**
+     * A scheduled executor that runs everything (and arms every timer) on CPU {@code cpu}, over
+     * the system workqueue.
+     *
+     * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's CPUs
+     */
+    public io.corewq.exec.WorkqueueScheduledExecutorService executorOn(int cpu) {
+        return io.corewq.exec.WorkqueueExecutors.executorOn(this, cpu);
+    }
+
     // ---- helpers on every CPU -----------------------------------------------------------------
 
     /**

@@ -112,6 +112,20 @@ public final class Workqueue implements AutoCloseable {
         return name;
     }
 
+    /**
+     * A drop-in {@link java.util.concurrent.ExecutorService} over this workqueue (see
+     * {@link io.corewq.exec.WorkqueueExecutors}): tasks keep this workqueue's max_active, ordering
+     * and hotplug guarantees.
+     */
+    public io.corewq.exec.WorkqueueExecutorService asExecutorService() {
+        return io.corewq.exec.WorkqueueExecutors.newExecutorService(this);
+    }
+
+    /** A drop-in {@link java.util.concurrent.ScheduledExecutorService} over this workqueue. */
+    public io.corewq.exec.WorkqueueScheduledExecutorService asScheduledExecutorService() {
+        return io.corewq.exec.WorkqueueExecutors.newScheduledExecutorService(this);
+    }
+
     /** The runtime this workqueue belongs to. */
     public CpuRuntime runtime() {
         return rt;

@@ -91,7 +91,7 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
 
     WorkqueueExecutor(WorkqueueExecutors.Builder b) {
         this.wq = b.wq;
-        this.rt = EngineHooks.runtimeOf(b.wq);
+        this.rt = b.wq.runtime();
         boolean unbound = wq.isOrdered() || wq.flags().contains(WqFlag.UNBOUND);
         this.placement = unbound ? null : (b.placement != null ? b.placement : Placement.localOrSpread());
         this.workName = "executor:" + wq.name();
