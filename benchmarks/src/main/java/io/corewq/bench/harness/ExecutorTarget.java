@@ -1,0 +1,62 @@
+// Queue-throughput target for a JDK executor: execute() of one shared no-op Runnable per producer.
+package io.corewq.bench.harness;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Any {@link ExecutorService}. A JDK executor has no notion of a pending item, so each producer
+ * submits the same Runnable again and again; every {@code execute} succeeds, and the producer's
+ * window bounds how much the executor's queue holds, as it does for corewq.
+ */
+public final class ExecutorTarget implements QueueTarget {
+    /** Immutable. */
+    private final ExecutorService executor;
+    /** Immutable. */
+    private final String description;
+
+    public ExecutorTarget(ExecutorService executor, String description) {
+        this.executor = executor;
+        this.description = description;
+    }
+
+    @Override
+    public Producer producer(int index, int window) {
+        return new ExecuteProducer(executor, window);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(description + " did not terminate within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class ExecuteProducer extends Producer {
+        /** Immutable. */
+        private final ExecutorService executor;
+        /** Immutable: the no-op task, reused for every submission. */
+        private final Runnable task = this::onRun;
+
+        ExecuteProducer(ExecutorService executor, int window) {
+            super(window);
+            this.executor = executor;
+        }
+
+        @Override
+        protected boolean tryQueue() {
+            executor.execute(task);
+            return true;
+        }
+    }
+}
