@@ -310,6 +310,10 @@ public final class CpuRuntime implements AutoCloseable {
         } finally {
             hotplugLock.writeUnlock();
         }
+        // Disassociated pools are not concurrency-managed: pending work must not wait behind a
+        // carrier stuck in an item, so that carrier gives its slot up now.
+        c.normal.releaseBusyHolder();
+        c.highpri.releaseBusyHolder();
         c.normal.kickWorkers();
         c.highpri.kickWorkers();
         return pending;
