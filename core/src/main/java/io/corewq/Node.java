@@ -20,6 +20,8 @@ class Node {
     int seq;
     /** Set by the pwq when it takes the instance: the flush color the instance counts in. */
     int color;
+    /** Set by the pwq (plain; racy reads by deadlock checks and dumps): on the worklist, not inactive. */
+    boolean activated;
     /**
      * True from offer until popped; written by the PENDING owner (true, published by the offer)
      * and the popper (false, release); read with acquire by the next PENDING owner.

@@ -3,7 +3,7 @@ package io.corewq;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
  * One workqueue's presence in one pool. It owns:
@@ -32,10 +32,13 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  */
 final class PoolWorkqueue {
     private static final VarHandle WORD;
+    private static final VarHandle PUMPING;
 
     static {
         try {
-            WORD = MethodHandles.lookup().findVarHandle(PoolWorkqueue.class, "word", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WORD = l.findVarHandle(PoolWorkqueue.class, "word", long.class);
+            PUMPING = l.findVarHandle(PoolWorkqueue.class, "pumping", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,8 +66,13 @@ final class PoolWorkqueue {
     @SuppressWarnings("unused")
     private long p11, p12, p13, p14, p15, p16, p17;
 
-    /** Any thread (MPMC): entries waiting for an active slot, FIFO. */
-    private final MpmcUnboundedXaddArrayQueue<Node> inactive = new MpmcUnboundedXaddArrayQueue<>(256, 2);
+    /**
+     * Entries waiting for an active slot, FIFO. Producers: any thread. Consumer: whoever holds
+     * {@link #pumping} (so an MPSC queue suffices, and it can be iterated for dumps).
+     */
+    final MpscUnboundedArrayQueue<Node> inactive = new MpscUnboundedArrayQueue<>(256);
+    /** 1 while a thread pumps the inactive list. CAS. */
+    private volatile int pumping;
 
     PoolWorkqueue(Workqueue wq, WorkerPool pool, int maxActive) {
         this.wq = wq;
@@ -107,6 +115,7 @@ final class PoolWorkqueue {
             }
         }
         n.markQueued();
+        n.activated = activated;
         if (activated) {
             pool.push(n);
         } else {
@@ -128,15 +137,25 @@ final class PoolWorkqueue {
         }
     }
 
-    /** Activates inactive entries while slots are free. */
+    /**
+     * Activates inactive entries while slots are free. One pumper at a time (it is the inactive
+     * list's single consumer); a thread that finds another pumping leaves it to that one, which
+     * re-checks after letting go, so no free slot is left unused while entries wait.
+     */
     void pump() {
-        while (!inactive.isEmpty() && tryActivate()) {
-            Node n = inactive.poll();
-            if (n == null) {
-                WORD.getAndAdd(this, -ACTIVE_UNIT);
-                continue;
+        while (!inactive.isEmpty() && activeOf(word) < limit) {
+            if (!PUMPING.compareAndSet(this, 0, 1)) {
+                return;
             }
-            pool.push(n);
+            try {
+                while (!inactive.isEmpty() && tryActivate()) {
+                    Node n = inactive.poll(); // non-null: only the pumper consumes, and it saw an entry
+                    n.activated = true;
+                    pool.push(n);
+                }
+            } finally {
+                pumping = 0;
+            }
         }
     }
 
@@ -188,6 +207,10 @@ final class PoolWorkqueue {
     /** Instances on the worklist, deferred or running. */
     long activeCount() {
         return activeOf(word);
+    }
+
+    int limit() {
+        return limit;
     }
 
     int inactiveCount() {

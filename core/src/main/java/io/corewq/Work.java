@@ -69,6 +69,9 @@ public class Work extends Node {
     /** Any thread, CAS only: the state word described above. */
     volatile long state;
 
+    /** PENDING owner (plain; racy reads by deadlock checks and dumps): the entry of the pending instance. */
+    Node liveEntry;
+
     /** PENDING owner only: spare entries for instances queued while a stale entry is still queued. */
     private Node[] spares;
 
@@ -349,6 +352,21 @@ public class Work extends Node {
         if (!flushBusy(target)) {
             return false;
         }
+        FlushDependency.check(this, "flush");
+        Worker me = Worker.current();
+        if (me != null) {
+            me.waitingOn = this;
+        }
+        try {
+            return awaitFlush(target);
+        } finally {
+            if (me != null) {
+                me.waitingOn = null;
+            }
+        }
+    }
+
+    private boolean awaitFlush(int target) {
         boolean interrupted = false;
         while (flushBusy(target)) {
             pushWaiter();

@@ -75,6 +75,8 @@ final class Worker implements Runnable {
     volatile int phase;
     /** This thread only (opaque): items started, for the monitor's hog and stall detection. */
     int itemSeq;
+    /** This thread only (racy reads by deadlock checks): the item this worker waits for in flush/cancelSync. */
+    volatile Work waitingOn;
     /** Whether pinning was verified for the current binding. */
     volatile boolean pinned;
     /** This thread only: the pool's bind epoch this worker last bound itself for. */
@@ -301,7 +303,7 @@ final class Worker implements Runnable {
 
     private void runRescuer() {
         final CpuRuntime rt = pool.rt;
-        while (!rt.isStopping()) {
+        while (!rt.isStopping() && !pool.stopping) {
             WorkerPool p = maydays.poll();
             if (p == null) {
                 LockSupport.park(this);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.MpscUnboundedArrayQueue;
 
 /**
  * The threads that execute work, and their worklist.
@@ -111,8 +111,10 @@ final class WorkerPool {
         this.highpri = highpri;
         this.id = id;
         this.cpumask = cpumask;
+        // Per-CPU: an MPSC array queue that only allocates when a burst overruns a chunk, and that
+        // can be iterated (weakly consistent) for dumps. Unbound: MPMC, every worker consumes.
         this.worklist = cpu >= 0
-                ? new MpscUnboundedXaddArrayQueue<>(1024, 4)
+                ? new MpscUnboundedArrayQueue<>(1024)
                 : new MpmcUnboundedXaddArrayQueue<>(1024, 4);
     }
 

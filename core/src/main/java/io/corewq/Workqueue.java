@@ -293,6 +293,7 @@ public final class Workqueue implements AutoCloseable {
         Node n = w.freeEntry();
         n.pwq = pwq;
         n.seq = seq;
+        w.liveEntry = n;
         pwq.enqueue(n);
     }
 
@@ -357,6 +358,7 @@ public final class Workqueue implements AutoCloseable {
      */
     public void flush() {
         checkNotFromOwnWork("flush");
+        FlushDependency.checkReclaim(this, "flush");
         synchronized (flushLock) {
             flushLocked();
         }
@@ -390,6 +392,7 @@ public final class Workqueue implements AutoCloseable {
      */
     public void drain() {
         checkNotFromOwnWork("drain");
+        FlushDependency.checkReclaim(this, "drain");
         synchronized (flushLock) {
             if (life == DESTROYED) {
                 return;

@@ -1,0 +1,82 @@
+// Flush-dependency deadlock detection: a wait from inside a work item on work that can only run after it throws.
+package io.corewq;
+
+/**
+ * Checks made before a work item waits (flush, cancelSync, workqueue flush or drain) on other
+ * work, as the kernel's lockdep annotations and check_flush_dependency() warn about; corewq throws
+ * {@link IllegalStateException} naming both items and the workqueue instead of hanging:
+ * <ul>
+ *   <li>the target is pending, not yet activated, on the caller's own pool_workqueue, and every
+ *       active slot of that pool_workqueue is held by the caller or by items that themselves wait
+ *       for such items (ordered workqueues and max_active 1 are the simplest case): the target can
+ *       only start after the caller finishes;</li>
+ *   <li>the caller runs an item of a MEM_RECLAIM workqueue and would wait for work of a workqueue
+ *       without MEM_RECLAIM (the rescuer's forward-progress guarantee would be lost).</li>
+ * </ul>
+ * Waits on other workqueues' items and on unrelated items of the same workqueue pass. The checks
+ * read the pool's state without locks; they only throw when the dependency can not be resolved by
+ * anything else running.
+ */
+final class FlushDependency {
+    private FlushDependency() {
+    }
+
+    /** CONTEXT: before {@code op} waits for {@code target}. */
+    static void check(Work target, String op) {
+        Worker me = Worker.current();
+        if (me == null || me.current == null || me.currentPwq == null) {
+            return;
+        }
+        PoolWorkqueue mine = me.currentPwq;
+        Node entry = target.liveEntry;
+        PoolWorkqueue theirs = entry == null ? null : entry.pwq;
+        if (mine.wq.flags().contains(WqFlag.MEM_RECLAIM) && theirs != null
+                && !theirs.wq.flags().contains(WqFlag.MEM_RECLAIM) && target.isPending()) {
+            throw new IllegalStateException("workqueue: WQ_MEM_RECLAIM " + mine.wq.name() + ":" + me.current.name()
+                    + " is " + op + "ing !WQ_MEM_RECLAIM " + theirs.wq.name() + ":" + target.name()
+                    + " (the rescuer could not guarantee progress)");
+        }
+        if (theirs != mine || !target.isPending() || entry.activated || !isLive(target, entry)) {
+            return;
+        }
+        // every active slot of our pwq held by a waiter on an inactive item of it?
+        long active = mine.activeCount();
+        if (active < mine.limit()) {
+            return;
+        }
+        int stuck = 0;
+        for (Worker w : mine.pool.workersSnapshot()) {
+            if (w.currentPwq != mine) {
+                continue;
+            }
+            Work waited = w == me ? target : w.waitingOn;
+            Node e = waited == null ? null : waited.liveEntry;
+            if (e != null && e.pwq == mine && !e.activated && waited.isPending()) {
+                stuck++;
+            }
+        }
+        if (stuck >= active) {
+            throw new IllegalStateException(op + "() of work " + target.name() + " from inside work " + me.current.name()
+                    + " would deadlock: on workqueue " + mine.wq.name() + " (max_active " + mine.limit() + ") "
+                    + target.name() + " can only start after " + me.current.name() + " finishes");
+        }
+    }
+
+    private static boolean isLive(Work w, Node entry) {
+        long st = w.state;
+        return (st & Work.PENDING) != 0 && (st & Work.TIMER) == 0 && Work.seqOf(st) == entry.seq;
+    }
+
+    /** CONTEXT: before {@code op} of workqueue {@code wq} (flush, drain). */
+    static void checkReclaim(Workqueue wq, String op) {
+        Worker me = Worker.current();
+        if (me == null || me.currentPwq == null || me.current == null) {
+            return;
+        }
+        Workqueue mine = me.currentPwq.wq;
+        if (mine.flags().contains(WqFlag.MEM_RECLAIM) && !wq.flags().contains(WqFlag.MEM_RECLAIM)) {
+            throw new IllegalStateException("workqueue: WQ_MEM_RECLAIM " + mine.name() + ":" + me.current.name()
+                    + " is " + op + "ing !WQ_MEM_RECLAIM " + wq.name() + " (the rescuer could not guarantee progress)");
+        }
+    }
+}
