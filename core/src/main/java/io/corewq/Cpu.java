@@ -11,6 +11,10 @@ final class Cpu {
     final WorkerPool highpri;
     /** Immutable: serviced by the normal pool's carrier. */
     final CpuTimer timer;
+    /** Written under the hotplug write lock (and at build): whether the CPU is online. */
+    volatile boolean online;
+    /** Hotplug controller only: whether the carriers were started (a CPU never online has none yet). */
+    boolean started;
 
     Cpu(CpuRuntime rt, int id) {
         this.id = id;
@@ -24,8 +28,9 @@ final class Cpu {
         return high ? highpri : normal;
     }
 
-    /** Starts the carrier of each pool. CONTEXT: runtime build. */
+    /** Starts the carrier of each pool. CONTEXT: runtime build, or the first online. */
     void start() {
+        started = true;
         if (normal.createWorker(true) == null || highpri.createWorker(true) == null) {
             throw new IllegalStateException("could not start the carriers of CPU " + id);
         }

@@ -86,6 +86,21 @@ public final class CpuRuntime implements AutoCloseable {
     private volatile boolean frozen;
     private volatile boolean closed;
 
+    /** Immutable: logical CPUs (torture, tests): ids 0..k-1 sharing the machine's cores, unpinned. */
+    final boolean logical;
+    /** Under the hotplug write lock (volatile for readers): the online CPUs. */
+    private volatile CpuSet online;
+    /** Under the hotplug write lock: where work aimed at each CPU goes (itself when online). */
+    private volatile int[] redirect;
+    /** Immutable. */
+    private final Hotplug hotplug;
+    /** Immutable. */
+    final HotplugLock hotplugLock = new HotplugLock();
+    /** Immutable: follows the OS's CPU changes, or null. */
+    private final CpuWatcher watcher;
+    /** Internal per-CPU high-priority workqueue that runs hotplug callbacks on their CPU. */
+    private final Workqueue cpuhp;
+
     /** System workqueues, as the kernel's system_wq and friends. */
     private final Workqueue events;
     private final Workqueue eventsHighpri;
@@ -96,8 +111,15 @@ public final class CpuRuntime implements AutoCloseable {
 
     private CpuRuntime(Builder b) {
         this.binder = b.binder != null ? b.binder : CpuBinders.load();
-        CpuSet set = b.selection.withSystemProperties().resolve(CpuSelection.processCpus(binder));
+        this.logical = b.logicalCpus > 0;
+        CpuSet set = logical ? CpuSet.range(0, b.logicalCpus)
+                : b.selection.withSystemProperties().resolve(CpuSelection.processCpus(binder));
         this.cpus = set;
+        CpuSet startOffline = b.startOffline.and(set);
+        if (startOffline.equals(set)) {
+            throw new IllegalArgumentException("every CPU of " + set + " would start offline");
+        }
+        this.online = set.andNot(startOffline);
         this.pinning = new PinningStatus(binder);
         this.cpuIds = set.toArray();
         this.idleSpins = b.idleSpins;
@@ -117,13 +139,20 @@ public final class CpuRuntime implements AutoCloseable {
         this.cpuById = new Cpu[set.last() + 1];
         for (int c : cpuIds) {
             cpuById[c] = new Cpu(this, c);
+            cpuById[c].online = online.contains(c);
+            if (!cpuById[c].online) {
+                cpuById[c].normal.setAssociation(false, online);
+                cpuById[c].highpri.setAssociation(false, online);
+            }
         }
+        this.redirect = computeRedirect(online);
+        this.hotplug = new Hotplug(this);
         this.boundPools = new WorkerPool[cpuIds.length * 2];
         for (int i = 0; i < cpuIds.length; i++) {
             boundPools[2 * i] = cpuById[cpuIds[i]].normal;
             boundPools[2 * i + 1] = cpuById[cpuIds[i]].highpri;
         }
-        for (int c : cpuIds) {
+        for (int c : online) {
             cpuById[c].start();
         }
         Thread mt = new Thread(monitor, "corewq-monitor-" + id);
@@ -137,6 +166,13 @@ public final class CpuRuntime implements AutoCloseable {
         eventsUnbound = allocWorkqueue("events_unbound", EnumSet.of(WqFlag.UNBOUND), 0);
         eventsFreezable = allocWorkqueue("events_freezable", EnumSet.of(WqFlag.FREEZABLE), 0);
         eventsPowerEfficient = allocWorkqueue("events_power_efficient", EnumSet.of(WqFlag.POWER_EFFICIENT), 0);
+        cpuhp = allocWorkqueue("cpuhp", EnumSet.of(WqFlag.HIGHPRI), 0);
+        if (!logical && !b.followInterval.isZero()) {
+            watcher = new CpuWatcher(this, b.followInterval.toNanos());
+            watcher.start();
+        } else {
+            watcher = null;
+        }
     }
 
     /** A builder with the defaults: every CPU the process may use, the best binder on the class path. */
@@ -153,12 +189,27 @@ public final class CpuRuntime implements AutoCloseable {
 
     /** The CPUs that are online now. */
     public CpuSet onlineCpus() {
-        return cpus;
+        return online;
     }
 
     /** Whether {@code cpu} is one of the runtime's CPUs and online. */
     public boolean isOnline(int cpu) {
-        return cpus.contains(cpu);
+        return cpu >= 0 && cpu < cpuById.length && cpuById[cpu] != null && cpuById[cpu].online;
+    }
+
+    /** The hotplug controller: take CPUs offline and back, states, per-CPU threads. */
+    public Hotplug hotplug() {
+        return hotplug;
+    }
+
+    /**
+     * The hotplug read lock: while held, no CPU changes state.
+     * {@code try (var g = rt.cpusReadLock()) { if (rt.isOnline(c)) wq.queueOn(c, w); }}
+     * keeps {@code c} from going down while queueing. Cheap (no shared atomic), reentrant,
+     * allocation-free. Hotplug callbacks may take it.
+     */
+    public HotplugLock.Guard cpusReadLock() {
+        return hotplugLock.enter();
     }
 
     /** The binder in use. */
@@ -195,22 +246,173 @@ public final class CpuRuntime implements AutoCloseable {
         }
     }
 
-    /** The CPU a caller's item goes to for {@code queue()}: its own when on a carrier, else sticky. */
+    /**
+     * The CPU a caller's item goes to for {@code queue()}: its own when on a carrier, else one the
+     * thread sticks to; never an offline one.
+     */
     int localCpu() {
         Worker w = Worker.current();
         if (w != null && w.pool.rt == this && w.pool.cpu >= 0) {
-            return w.pool.cpu;
+            return placementCpu(w.pool.cpu);
         }
         int[] s = stickyCpu.get();
         if (s[0] < 0) {
             s[0] = cpuIds[Math.floorMod(roundRobin.getAndIncrement(), cpuIds.length)];
         }
-        return s[0];
+        return placementCpu(s[0]);
     }
 
-    /** Where work aimed at {@code cpu} goes (hotplug redirects work aimed at an offline CPU). */
+    /**
+     * Where work aimed at {@code cpu} goes: itself while online, else an online CPU (never the
+     * stall of seed 001). CONTEXT: any thread; {@code cpu} already checked.
+     */
     int placementCpu(int cpu) {
-        return cpu;
+        return cpuById[cpu].online ? cpu : redirect[cpu];
+    }
+
+    /** For each possible CPU: itself if online, else the next online CPU after it (spreads the load). */
+    private int[] computeRedirect(CpuSet on) {
+        int[] r = new int[cpuById.length];
+        int[] onIds = on.toArray();
+        for (int c : cpuIds) {
+            if (on.contains(c)) {
+                r[c] = c;
+                continue;
+            }
+            int pick = onIds[0];
+            for (int o : onIds) {
+                if (o > c) {
+                    pick = o;
+                    break;
+                }
+            }
+            r[c] = pick;
+        }
+        return r;
+    }
+
+    // ---- hotplug flips (CONTEXT: the hotplug controller, serialised) --------------------------
+
+    /** Marks {@code c} offline under the write lock and disassociates its pools. Returns items pending there. */
+    long flipOffline(Cpu c) {
+        long pending;
+        hotplugLock.writeLock();
+        try {
+            CpuSet next = online.without(c.id);
+            redirect = computeRedirect(next);
+            c.normal.setAssociation(false, next);
+            c.highpri.setAssociation(false, next);
+            c.online = false;
+            online = next;
+            rebindDisassociated(next);
+            pending = c.normal.pendingCount() + c.highpri.pendingCount();
+            c.timer.moveAllTo(cpuById[redirect[c.id]].timer); // armed items fire on time elsewhere
+        } finally {
+            hotplugLock.writeUnlock();
+        }
+        c.normal.kickWorkers();
+        c.highpri.kickWorkers();
+        return pending;
+    }
+
+    /** Marks {@code c} online under the write lock; its workers re-pin before their next item. */
+    void flipOnline(Cpu c) {
+        if (!c.started) {
+            c.normal.setAssociation(true, CpuSet.of(c.id));
+            c.highpri.setAssociation(true, CpuSet.of(c.id));
+            c.start();
+        }
+        hotplugLock.writeLock();
+        try {
+            CpuSet next = online.with(c.id);
+            c.normal.setAssociation(true, CpuSet.of(c.id));
+            c.highpri.setAssociation(true, CpuSet.of(c.id));
+            c.online = true;
+            online = next;
+            redirect = computeRedirect(next);
+            rebindDisassociated(next);
+        } finally {
+            hotplugLock.writeUnlock();
+        }
+        c.normal.kickWorkers();
+        c.highpri.kickWorkers();
+    }
+
+    /** Pools of offline CPUs follow the online set. CONTEXT: write lock held. */
+    private void rebindDisassociated(CpuSet on) {
+        for (int id : cpuIds) {
+            Cpu x = cpuById[id];
+            if (!x.online && x.started) {
+                x.normal.setAssociation(false, on);
+                x.highpri.setAssociation(false, on);
+                x.normal.kickWorkers();
+                x.highpri.kickWorkers();
+            }
+        }
+    }
+
+    /** Every associated pool re-pins its workers (the OS reset thread affinities, e.g. a cpuset change). */
+    void repinAll() {
+        hotplugLock.writeLock();
+        try {
+            for (int id : cpuIds) {
+                Cpu x = cpuById[id];
+                if (x.online) {
+                    x.normal.setAssociation(true, CpuSet.of(id));
+                    x.highpri.setAssociation(true, CpuSet.of(id));
+                }
+            }
+        } finally {
+            hotplugLock.writeUnlock();
+        }
+        for (int id : cpuIds) {
+            if (cpuById[id].online) {
+                cpuById[id].normal.kickWorkers();
+                cpuById[id].highpri.kickWorkers();
+            }
+        }
+    }
+
+    /** Runs a hotplug callback on {@code cpu}'s high-priority carrier and waits; rethrows its exception. */
+    void runHotplugCallback(int cpu, Hotplug.CpuCallback cb) throws Throwable {
+        Throwable[] err = new Throwable[1];
+        Work w = new Work("cpuhp/" + cpu, () -> {
+            Worker me = Worker.current();
+            me.hotplugCallback = true;
+            try {
+                cb.run(cpu);
+            } catch (Throwable t) {
+                err[0] = t;
+            } finally {
+                me.hotplugCallback = false;
+            }
+        });
+        cpuhp.queueOn(cpu, w);
+        w.flush();
+        if (err[0] != null) {
+            throw err[0];
+        }
+    }
+
+    /** Whether threads are really pinned (a pinning binder and real CPU ids). */
+    boolean pinningOn() {
+        return !logical && binder.isPinning();
+    }
+
+    /** Pins the calling thread to {@code cpu} and records it; false when unpinned. */
+    boolean pinThread(int cpu) {
+        if (logical) {
+            return false;
+        }
+        return pinning.pinCurrentThread(cpu) == PinningStatus.State.PINNED;
+    }
+
+    /** A pinned carrier found itself on another CPU: the OS changed something. */
+    void carrierDisplaced(Worker w, int observedCpu) {
+        log.warn("corewq: carrier {} of CPU {} found itself on CPU {}; checking the process's CPUs", w.name, w.pool.cpu, observedCpu);
+        if (watcher != null) {
+            watcher.poke();
+        }
     }
 
     // ---- workqueues ---------------------------------------------------------------------------
@@ -604,6 +806,9 @@ public final class CpuRuntime implements AutoCloseable {
             }
             closed = true;
             stopping = true;
+            if (watcher != null) {
+                watcher.stop();
+            }
             LockSupport.unpark(monitor.thread);
             joinQuietly(monitor.thread);
             for (Worker r : new ArrayList<>(rescuers)) {
@@ -639,6 +844,9 @@ public final class CpuRuntime implements AutoCloseable {
         private Duration watchdogThreshold = Duration.ofSeconds(30);
         private ThreadFactory threadFactory;
         private StallListener stallListener;
+        private int logicalCpus;
+        private CpuSet startOffline = CpuSet.empty();
+        private Duration followInterval = Duration.ofMillis(100);
 
         private Builder() {
         }
@@ -696,6 +904,34 @@ public final class CpuRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("maxUnboundWorkers " + n + " must be at least 1");
             }
             this.maxUnboundWorkers = n;
+            return this;
+        }
+
+        /**
+         * Use {@code k} logical CPUs 0..k-1 instead of real ones (tests, torture): they share the
+         * machine's cores and are not pinned; following OS CPU changes is off.
+         */
+        public Builder logicalCpus(int k) {
+            if (k < 1 || k > CpuSet.MAX_CPU_ID) {
+                throw new IllegalArgumentException("logicalCpus " + k + " out of range 1.." + CpuSet.MAX_CPU_ID);
+            }
+            this.logicalCpus = k;
+            return this;
+        }
+
+        /** These CPUs are possible but start offline (never online until {@link Hotplug#online}). */
+        public Builder startOffline(CpuSet cpus) {
+            this.startOffline = Objects.requireNonNull(cpus, "cpus is null");
+            return this;
+        }
+
+        /**
+         * How often to compare the process's allowed CPUs (affinity mask, cgroup cpuset, sysfs
+         * online) with the online set and offline/online CPUs to match (default 100 ms; zero turns
+         * following off).
+         */
+        public Builder followOsCpus(Duration interval) {
+            this.followInterval = nonNegative("followOsCpus", interval);
             return this;
         }
 

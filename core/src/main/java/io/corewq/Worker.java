@@ -75,8 +75,14 @@ final class Worker implements Runnable {
     volatile int phase;
     /** This thread only (opaque): items started, for the monitor's hog and stall detection. */
     int itemSeq;
-    /** Whether pinning was verified. */
+    /** Whether pinning was verified for the current binding. */
     volatile boolean pinned;
+    /** This thread only: the pool's bind epoch this worker last bound itself for. */
+    int boundEpoch = -1;
+    /** This thread only: running a hotplug callback (reentrancy guard). */
+    volatile boolean hotplugCallback;
+    /** This thread only: when the carrier last checked which CPU it runs on. */
+    private long lastCpuCheck;
     /** Under the pool's idle lock. */
     boolean idleWoken;
 
@@ -155,11 +161,38 @@ final class Worker implements Runnable {
         }
     }
 
+    /** Binds this thread as its pool wants now: pinned to the CPU, or (disassociated) to the online CPUs. */
     private void bind() {
+        int epoch = pool.bindEpoch;
         if (pool.isBound()) {
-            pinned = pool.rt.pinning.pinCurrentThread(pool.cpu) == PinningStatus.State.PINNED;
-        } else if (pool.rt.binder.isPinning()) {
+            if (pool.disassociated) {
+                pinned = false;
+                if (pool.rt.pinningOn()) {
+                    pool.rt.binder.bind(pool.bindMask);
+                }
+            } else {
+                pinned = pool.rt.pinThread(pool.cpu);
+            }
+        } else if (pool.rt.pinningOn()) {
             pinned = pool.rt.binder.bind(pool.cpumask);
+        }
+        boundEpoch = epoch;
+    }
+
+    /** After a park: a pinned carrier that finds itself elsewhere reports it (rate-limited). */
+    private void checkPlacement() {
+        if (!pinned || pool.disassociated) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastCpuCheck < 50_000_000L) {
+            return;
+        }
+        lastCpuCheck = now;
+        int on = pool.rt.binder.currentCpu();
+        if (on >= 0 && on != pool.cpu) {
+            pinned = false;
+            pool.rt.carrierDisplaced(this, on);
         }
     }
 
@@ -171,6 +204,9 @@ final class Worker implements Runnable {
         int idleRounds = 0;
         int ops = 0;
         while (!p.stopping) {
+            if (boundEpoch != p.bindEpoch) {
+                bind(); // hotplug: re-pin to the CPU, or run on the online CPUs while disassociated
+            }
             if (phase == REVOKED || p.holder != this) {
                 if (!p.waitForSlot(this)) {
                     return; // reaped, or the pool stops
@@ -212,6 +248,7 @@ final class Worker implements Runnable {
                 }
                 p.doneSleeping();
                 p.rt.monitor.kick();
+                checkPlacement();
             }
             idleRounds = 0;
         }

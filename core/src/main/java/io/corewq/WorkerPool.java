@@ -98,6 +98,13 @@ final class WorkerPool {
     /** Set once by close. */
     volatile boolean stopping;
 
+    /** Under the hotplug write lock: the pool's CPU is offline; its workers run unpinned. */
+    volatile boolean disassociated;
+    /** Under the hotplug write lock: where workers of a disassociated pool may run. */
+    volatile CpuSet bindMask;
+    /** Bumped under the hotplug write lock: workers re-bind when they see a new epoch. */
+    volatile int bindEpoch;
+
     WorkerPool(CpuRuntime rt, int cpu, boolean highpri, int id, CpuSet cpumask) {
         this.rt = rt;
         this.cpu = cpu;
@@ -113,9 +120,44 @@ final class WorkerPool {
         return cpu >= 0;
     }
 
+    /**
+     * Re-targets the pool's workers (hotplug). CONTEXT: the hotplug write lock is held.
+     *
+     * @param associate whether the CPU is online (workers pinned to it) or not (run on {@code mask})
+     */
+    void setAssociation(boolean associate, CpuSet mask) {
+        disassociated = !associate;
+        bindMask = mask;
+        bindEpoch++;
+    }
+
+    /** Wakes every worker so it notices a new binding epoch. */
+    void kickWorkers() {
+        for (Worker w : workersSnapshot()) {
+            if (w.thread != null) {
+                LockSupport.unpark(w.thread);
+            }
+        }
+        wakeCarrier();
+    }
+
+    /** Items waiting on this pool: its worklist plus the inactive lists of its pool_workqueues. */
+    long pendingCount() {
+        long n = worklist.size();
+        for (Workqueue wq : rt.workqueues()) {
+            for (PoolWorkqueue p : wq.all) {
+                if (p.pool == this) {
+                    n += p.inactiveCount();
+                }
+            }
+        }
+        return n;
+    }
+
     /** Kernel-style description: {@code cpus=3 flags=H}, {@code cpus=0-7 unbound id=0}. */
     String describe() {
-        String flags = highpri ? " flags=H" : "";
+        String flags = (highpri ? "H" : "") + (disassociated ? " DISASSOCIATED" : "");
+        flags = flags.isEmpty() ? "" : " flags=" + flags.trim();
         return isBound() ? "cpus=" + cpu + flags : "cpus=" + cpumask + " unbound id=" + id + flags;
     }
 

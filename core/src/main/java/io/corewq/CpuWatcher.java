@@ -1,0 +1,174 @@
+// Follows the OS's CPU changes (affinity mask, cgroup cpuset, sysfs online) and offlines/onlines CPUs to match.
+package io.corewq;
+
+import io.corewq.cpu.CpuSelection;
+import io.corewq.cpu.CpuSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Every interval (and at once when a carrier finds itself displaced) compares what the OS lets
+ * the process use with the runtime's online set:
+ * <ul>
+ *   <li>{@code affinity}: {@code Cpus_allowed_list} of {@code /proc/self/status};</li>
+ *   <li>{@code cpuset}: the effective CPUs of the process's cgroup (v1 {@code cpuset.effective_cpus},
+ *       v2 {@code cpuset.cpus.effective});</li>
+ *   <li>{@code sysfs}: {@code /sys/devices/system/cpu/online} (hot-removed CPUs).</li>
+ * </ul>
+ * A CPU of the runtime that the OS took away goes offline with that cause; one it gave back comes
+ * online again, if it was this watcher that took it offline (a CPU the user offlined stays
+ * offline). The last online CPU is never taken offline.
+ */
+final class CpuWatcher implements Runnable {
+    private final CpuRuntime rt;
+    private final long intervalNanos;
+    private final Path procStatus = Path.of("/proc/self/status");
+    private final Path sysOnline = Path.of("/sys/devices/system/cpu/online");
+    private final Path cpusetFile;
+    /** Watcher thread only: CPUs this watcher took offline, with the cause. */
+    private final Map<Integer, String> offlinedByOs = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile boolean poked;
+    private CpuSet lastAllowed;
+
+    CpuWatcher(CpuRuntime rt, long intervalNanos) {
+        this.rt = rt;
+        this.intervalNanos = intervalNanos;
+        this.cpusetFile = findCpuset();
+        this.thread = new Thread(this, "corewq-cpuwatch-" + rt.id);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        stop = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A carrier saw itself on the wrong CPU: check now. */
+    void poke() {
+        poked = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** The cgroup cpuset file of this process, v1 first, or null. */
+    private static Path findCpuset() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/self/cgroup"));
+            for (String l : lines) {
+                String[] f = l.split(":", 3);
+                if (f.length == 3 && List.of(f[1].split(",")).contains("cpuset")) {
+                    Path p = Path.of("/sys/fs/cgroup/cpuset" + f[2], "cpuset.effective_cpus");
+                    if (Files.isReadable(p)) {
+                        return p;
+                    }
+                }
+            }
+            for (String l : lines) {
+                String[] f = l.split(":", 3);
+                if (f.length == 3 && f[0].equals("0") && f[1].isEmpty()) {
+                    for (String root : new String[] {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+                        Path p = Path.of(root + f[2], "cpuset.cpus.effective");
+                        if (Files.isReadable(p)) {
+                            return p;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static CpuSet read(Path p) {
+        if (p == null) {
+            return null;
+        }
+        try {
+            String s = Files.readString(p).trim();
+            return s.isEmpty() ? null : CpuSet.parse(s);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void run() {
+        while (!stop) {
+            try {
+                check();
+            } catch (Throwable t) {
+                rt.log.error("corewq: CPU watcher error", t);
+            }
+            if (!poked) {
+                LockSupport.parkNanos(this, intervalNanos);
+            }
+            poked = false;
+        }
+    }
+
+    private void check() {
+        if (rt.isClosed()) {
+            return;
+        }
+        CpuSet affinity = CpuSelection.readCpusAllowed(procStatus);
+        CpuSet cpuset = read(cpusetFile);
+        CpuSet sys = read(sysOnline);
+        boolean changed = false;
+        for (int cpu : rt.cpus()) {
+            String cause = null;
+            if (sys != null && !sys.contains(cpu)) {
+                cause = "sysfs";
+            } else if (cpuset != null && !cpuset.contains(cpu)) {
+                cause = "cpuset";
+            } else if (affinity != null && !affinity.contains(cpu)) {
+                cause = "affinity";
+            }
+            if (cause != null && rt.isOnline(cpu)) {
+                if (rt.onlineCpus().size() == 1) {
+                    rt.log.warn("corewq: the OS took CPU {} ({}) but it is the runtime's last online CPU; it stays", cpu, cause);
+                    continue;
+                }
+                try {
+                    if (rt.hotplug().offline(cpu, cause)) {
+                        offlinedByOs.put(cpu, cause);
+                        changed = true;
+                    }
+                } catch (RuntimeException e) {
+                    rt.log.error("corewq: could not offline CPU {} ({})", cpu, cause, e);
+                }
+            } else if (cause == null && !rt.isOnline(cpu) && offlinedByOs.containsKey(cpu)) {
+                String back = offlinedByOs.get(cpu);
+                try {
+                    if (rt.hotplug().online(cpu, back)) {
+                        offlinedByOs.remove(cpu);
+                        changed = true;
+                    }
+                } catch (RuntimeException e) {
+                    rt.log.error("corewq: could not online CPU {}", cpu, e);
+                }
+            }
+        }
+        CpuSet allowed = affinity;
+        if (changed || allowed != null && lastAllowed != null && !allowed.equals(lastAllowed)) {
+            // a cpuset or affinity change rewrites every thread's mask: pin the carriers again
+            rt.repinAll();
+        }
+        lastAllowed = allowed;
+    }
+}

@@ -1,0 +1,341 @@
+// The hotplug controller: offline/online CPUs at runtime, ordered states with rollback, per-CPU threads, events.
+package io.corewq;
+
+import io.corewq.cpu.CpuSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Takes CPUs offline and brings them back while the runtime runs, as the kernel's cpuhp.
+ *
+ * <h2>Going down ({@link #offline})</h2>
+ * <pre>
+ *   ONLINE ──teardown states, last first, on the CPU (still pinned)──> [failure: startups re-run, stays ONLINE]
+ *          ──write lock: mark offline, pools DISASSOCIATED, redirect, timers moved──> OFFLINE
+ *          ──per-CPU threads parked; carriers drain the pools unpinned, then park
+ * </pre>
+ * Pending work is not moved item by item: the CPU's pools (worklists and the inactive lists of
+ * their pool_workqueues) are adopted whole by their own workers, which lose their pinning, are
+ * bound to the online CPUs and keep draining in the background, so {@code offline()} does not wait
+ * for that work. New work aimed at the CPU goes to an online CPU ({@link CpuRuntime#placementCpu}).
+ * Non-reentrancy holds because it lives in each item's state word; FIFO and max_active hold
+ * because the pool_workqueues keep their own lists and permits.
+ *
+ * <h2>Coming up ({@link #online})</h2>
+ * <pre>
+ *   OFFLINE ──carriers unparked (started the first time)──> write lock: mark online, pools associated,
+ *           carriers re-pin before their next item ──startup states, first first, on the CPU──> ONLINE
+ *                                                         [failure: teardowns run, back OFFLINE]
+ * </pre>
+ *
+ * <h2>Locking rule</h2>
+ * Callbacks run without the write lock: they may take {@link CpuRuntime#cpusReadLock()} and may
+ * wait for work that takes it. The write lock is held only for the flip, which runs no user code.
+ * Calls are serialised by this object's monitor; a callback must not call {@code offline},
+ * {@code online} or {@code registerState} itself (that throws).
+ */
+public final class Hotplug {
+    /** Immutable. */
+    private final CpuRuntime rt;
+    /** Under this object's monitor: registered states in startup order. */
+    private final List<HotplugState> states = new ArrayList<>();
+    /** Registered per-CPU threads. */
+    private final List<PerCpuThreads> threads = new CopyOnWriteArrayList<>();
+    private final List<Consumer<HotplugEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong offlineOps = new AtomicLong();
+    private final AtomicLong onlineOps = new AtomicLong();
+    /** The thread inside a hotplug operation, for the reentrancy check. */
+    private volatile Thread operating;
+
+    Hotplug(CpuRuntime rt) {
+        this.rt = rt;
+    }
+
+    /** A callback run on a CPU's carrier. */
+    @FunctionalInterface
+    public interface CpuCallback {
+        void run(int cpu) throws Exception;
+    }
+
+    /** A registered hotplug state. */
+    public static final class HotplugState {
+        final String name;
+        final CpuCallback startup;
+        final CpuCallback teardown;
+
+        HotplugState(String name, CpuCallback startup, CpuCallback teardown) {
+            this.name = name;
+            this.startup = startup;
+            this.teardown = teardown;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "HotplugState[" + name + "]";
+        }
+    }
+
+    /**
+     * What happened: a CPU went offline or came online.
+     *
+     * @param cpu the CPU
+     * @param online its new state
+     * @param cause {@code api}, {@code cpuset}, {@code affinity} or {@code sysfs}
+     * @param pendingMoved items pending on its pools when it went down (adopted, run elsewhere)
+     * @param nanos how long the operation took
+     */
+    public record HotplugEvent(int cpu, boolean online, String cause, long pendingMoved, long nanos) {
+        @Override
+        public String toString() {
+            return "cpu " + cpu + (online ? " online (" + cause + ")" : " offline (" + cause + ") pending moved: " + pendingMoved);
+        }
+    }
+
+    public void addListener(Consumer<HotplugEvent> l) {
+        listeners.add(Objects.requireNonNull(l, "listener is null"));
+    }
+
+    public void removeListener(Consumer<HotplugEvent> l) {
+        listeners.remove(l);
+    }
+
+    public long offlineOps() {
+        return offlineOps.get();
+    }
+
+    public long onlineOps() {
+        return onlineOps.get();
+    }
+
+    // ---- states -------------------------------------------------------------------------------
+
+    /**
+     * Registers a state after the existing ones and runs {@code startup} on every online CPU. If a
+     * startup fails, {@code teardown} runs on the CPUs already done (in reverse) and the
+     * registration fails with the callback's exception.
+     *
+     * @param startup run on a CPU coming online (and now on each online CPU), or null
+     * @param teardown run on a CPU going offline, or null
+     * @throws HotplugException wrapping what a startup threw
+     */
+    public synchronized HotplugState registerState(String name, CpuCallback startup, CpuCallback teardown) {
+        Objects.requireNonNull(name, "state name is null");
+        checkNotReentrant("registerState");
+        HotplugState s = new HotplugState(name, startup, teardown);
+        List<Integer> done = new ArrayList<>();
+        operating = Thread.currentThread();
+        try {
+            for (int cpu : rt.onlineCpus()) {
+                try {
+                    runOn(cpu, s.startup);
+                    done.add(cpu);
+                } catch (Throwable t) {
+                    for (int i = done.size() - 1; i >= 0; i--) {
+                        runQuietly(done.get(i), s.teardown, s);
+                    }
+                    throw failure("startup of state " + name + " failed on CPU " + cpu, t);
+                }
+            }
+            states.add(s);
+            return s;
+        } finally {
+            operating = null;
+        }
+    }
+
+    /** Runs the state's teardown on every online CPU and forgets it. */
+    public synchronized void removeState(HotplugState s) {
+        checkNotReentrant("removeState");
+        if (!states.remove(s)) {
+            throw new IllegalArgumentException(s + " is not registered");
+        }
+        operating = Thread.currentThread();
+        try {
+            for (int cpu : rt.onlineCpus()) {
+                runQuietly(cpu, s.teardown, s);
+            }
+        } finally {
+            operating = null;
+        }
+    }
+
+    // ---- per-CPU threads ----------------------------------------------------------------------
+
+    /**
+     * Registers per-CPU threads (the kernel's smpboot): one thread per online CPU, pinned to it,
+     * parked (not destroyed) while its CPU is offline, unparked and re-pinned when it returns.
+     */
+    public synchronized PerCpuThreads registerPerCpuThreads(PerCpuThread descriptor) {
+        Objects.requireNonNull(descriptor, "descriptor is null");
+        checkNotReentrant("registerPerCpuThreads");
+        PerCpuThreads t = new PerCpuThreads(rt, descriptor);
+        for (int cpu : rt.onlineCpus()) {
+            t.start(cpu);
+        }
+        threads.add(t);
+        return t;
+    }
+
+    synchronized void unregister(PerCpuThreads t) {
+        threads.remove(t);
+    }
+
+    // ---- offline / online ---------------------------------------------------------------------
+
+    /**
+     * Takes {@code cpu} offline. Returns once teardown callbacks ran and the CPU's pools are
+     * disassociated; work that was pending there runs on online CPUs without being waited for.
+     * Idempotent for an offline CPU (returns false).
+     *
+     * @return whether the CPU was online
+     * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's possible CPUs
+     * @throws IllegalStateException if it is the last online CPU
+     * @throws HotplugException wrapping a teardown's exception (the CPU then stays online)
+     */
+    public boolean offline(int cpu) {
+        return offline(cpu, "api");
+    }
+
+    /**
+     * Brings {@code cpu} online. Idempotent for an online CPU (returns false).
+     *
+     * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's possible CPUs
+     * @throws HotplugException wrapping a startup's exception (the CPU then stays offline)
+     */
+    public boolean online(int cpu) {
+        return online(cpu, "api");
+    }
+
+    synchronized boolean offline(int cpu, String cause) {
+        rt.checkCpu(cpu);
+        checkNotReentrant("offline");
+        if (rt.isClosed()) {
+            throw new IllegalStateException("runtime is closed");
+        }
+        Cpu c = rt.cpu(cpu);
+        if (!c.online) {
+            return false;
+        }
+        if (rt.onlineCpus().size() == 1) {
+            throw new IllegalStateException("CPU " + cpu + " is the last online CPU of the runtime; it cannot go offline");
+        }
+        long t0 = System.nanoTime();
+        operating = Thread.currentThread();
+        try {
+            // teardown, last state first, while the CPU is online and its carrier pinned
+            for (int i = states.size() - 1; i >= 0; i--) {
+                HotplugState s = states.get(i);
+                try {
+                    runOn(cpu, s.teardown);
+                } catch (Throwable t) {
+                    for (int j = i + 1; j < states.size(); j++) {
+                        runQuietly(cpu, states.get(j).startup, states.get(j));
+                    }
+                    throw failure("teardown of state " + s.name + " failed on CPU " + cpu + "; the CPU stays online", t);
+                }
+            }
+            long pending = rt.flipOffline(c);
+            for (PerCpuThreads t : threads) {
+                t.park(cpu);
+            }
+            offlineOps.incrementAndGet();
+            emit(new HotplugEvent(cpu, false, cause, pending, System.nanoTime() - t0));
+            return true;
+        } finally {
+            operating = null;
+        }
+    }
+
+    synchronized boolean online(int cpu, String cause) {
+        rt.checkCpu(cpu);
+        checkNotReentrant("online");
+        if (rt.isClosed()) {
+            throw new IllegalStateException("runtime is closed");
+        }
+        Cpu c = rt.cpu(cpu);
+        if (c.online) {
+            return false;
+        }
+        long t0 = System.nanoTime();
+        operating = Thread.currentThread();
+        try {
+            rt.flipOnline(c);
+            for (PerCpuThreads t : threads) {
+                t.unparkOrStart(cpu);
+            }
+            for (int i = 0; i < states.size(); i++) {
+                HotplugState s = states.get(i);
+                try {
+                    runOn(cpu, s.startup);
+                } catch (Throwable t) {
+                    for (int j = i - 1; j >= 0; j--) {
+                        runQuietly(cpu, states.get(j).teardown, states.get(j));
+                    }
+                    for (PerCpuThreads pt : threads) {
+                        pt.park(cpu);
+                    }
+                    rt.flipOffline(c);
+                    throw failure("startup of state " + s.name + " failed on CPU " + cpu + "; the CPU stays offline", t);
+                }
+            }
+            onlineOps.incrementAndGet();
+            emit(new HotplugEvent(cpu, true, cause, 0, System.nanoTime() - t0));
+            return true;
+        } finally {
+            operating = null;
+        }
+    }
+
+    private void emit(HotplugEvent e) {
+        rt.log.info("corewq: {}", e);
+        for (Consumer<HotplugEvent> l : listeners) {
+            try {
+                l.accept(e);
+            } catch (Throwable t) {
+                rt.log.error("corewq: hotplug listener threw", t);
+            }
+        }
+    }
+
+    private void checkNotReentrant(String op) {
+        Thread t = operating;
+        Worker w = Worker.current(rt);
+        if (t == Thread.currentThread() || w != null && w.hotplugCallback) {
+            throw new IllegalStateException(op + "() from inside a hotplug operation or callback would deadlock");
+        }
+    }
+
+    private void runOn(int cpu, CpuCallback cb) throws Throwable {
+        if (cb != null) {
+            rt.runHotplugCallback(cpu, cb);
+        }
+    }
+
+    private void runQuietly(int cpu, CpuCallback cb, HotplugState s) {
+        try {
+            runOn(cpu, cb);
+        } catch (Throwable t) {
+            rt.log.error("corewq: rollback callback of {} failed on CPU {}", s, cpu, t);
+        }
+    }
+
+    private static HotplugException failure(String msg, Throwable t) {
+        if (t instanceof HotplugException) {
+            return (HotplugException) t;
+        }
+        return new HotplugException(msg + ": " + t, t);
+    }
+
+    /** The online CPUs as a set (same as {@link CpuRuntime#onlineCpus()}). */
+    public CpuSet onlineCpus() {
+        return rt.onlineCpus();
+    }
+}
