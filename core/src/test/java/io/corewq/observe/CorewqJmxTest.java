@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CorewqJmxTest {
+    /** A CPU id no runtime has. */
+    private static final int OUTSIDE_CPU = 60_000;
 
     private static Set<ObjectName> corewqNames(MBeanServer mbs, String key) throws Exception {
         return mbs.queryNames(new ObjectName(CorewqJmx.DOMAIN + ":runtime=" + key + ",*"), null);
@@ -162,6 +164,31 @@ class CorewqJmxTest {
             assertFalse(mbs.isRegistered(CorewqJmx.hotplugObjectName(ja.runtimeKey())));
             assertTrue(mbs.isRegistered(CorewqJmx.hotplugObjectName(jb.runtimeKey())));
             assertEquals(true, mbs.getAttribute(jb.runtimeObjectName(), "HotplugOperationsEnabled"));
+            CorewqHotplugMXBean hp = JMX.newMXBeanProxy(mbs, CorewqJmx.hotplugObjectName(jb.runtimeKey()), CorewqHotplugMXBean.class);
+            CorewqRuntimeMXBean rb = JMX.newMXBeanProxy(mbs, jb.runtimeObjectName(), CorewqRuntimeMXBean.class);
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> hp.offline(OUTSIDE_CPU));
+            assertTrue(bad.getMessage().contains(Integer.toString(OUTSIDE_CPU)), bad.getMessage());
+            if (b.cpus().size() > 1) {
+                int cpu = b.cpus().last();
+                assertTrue(hp.offline(cpu));
+                assertFalse(hp.offline(cpu), "already offline");
+                assertEquals(b.cpus().size() - 1, rb.getOnlineCpuCount());
+                assertEquals(b.onlineCpus().toString(), rb.getOnlineCpus());
+                assertEquals(1L, rb.getHotplugOfflineOps());
+                assertTrue(hp.online(cpu));
+                assertEquals(1L, rb.getHotplugOnlineOps());
+                assertEquals(b.cpus().size(), rb.getOnlineCpuCount());
+                // the last online CPU cannot go: the engine's refusal crosses JMX as a JDK exception
+                List<Integer> all = new ArrayList<>();
+                b.cpus().forEach(all::add);
+                for (int i = 1; i < all.size(); i++) {
+                    hp.offline(all.get(i));
+                }
+                assertThrows(IllegalStateException.class, () -> hp.offline(all.get(0)));
+                for (int i = 1; i < all.size(); i++) {
+                    hp.online(all.get(i));
+                }
+            }
             // a key already taken is refused and leaves nothing behind
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> CorewqJmx.register(b, ja.runtimeKey(), false, mbs));

@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  *   <tr><td>{@code corewq.workqueue.max.active}</td><td>gauge</td><td>{@link Workqueue#maxActive()}</td></tr>
  * </table>
  *
- * <p>Runtime gauges (the constructor's tags only): {@code corewq.cpus.possible},
- * {@code corewq.cpus.online}, {@code corewq.workqueues}.
+ * <p>Runtime meters (the constructor's tags only): gauges {@code corewq.cpus.possible},
+ * {@code corewq.cpus.online}, {@code corewq.workqueues}; function counters
+ * {@code corewq.hotplug.offline} and {@code corewq.hotplug.online} (CPU transitions so far).
  *
  * <p>Workqueues allocated after {@link #bindTo} get their meters through
  * {@link #workqueueAdded}; destroyed ones lose them through {@link #workqueueRemoved} (the engine
@@ -93,6 +94,10 @@ public final class CorewqMeterBinder implements MeterBinder, WorkqueueListener {
                 .tags(tags).description("CPUs of the corewq runtime that are online").register(registry);
         Gauge.builder("corewq.workqueues", rt, r -> r.workqueues().size())
                 .tags(tags).description("Live workqueues, system ones included").register(registry);
+        FunctionCounter.builder("corewq.hotplug.offline", rt, r -> r.hotplug().offlineOps())
+                .tags(tags).description("CPUs taken offline").register(registry);
+        FunctionCounter.builder("corewq.hotplug.online", rt, r -> r.hotplug().onlineOps())
+                .tags(tags).description("CPUs brought online").register(registry);
         for (Workqueue wq : rt.workqueues()) {
             bind(wq, registry);
         }

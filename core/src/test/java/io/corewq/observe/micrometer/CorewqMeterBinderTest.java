@@ -61,6 +61,15 @@ class CorewqMeterBinderTest {
             assertEquals(rt.cpus().size(), reg.get("corewq.cpus.possible").tag("app", "test").gauge().value());
             assertEquals(rt.onlineCpus().size(), reg.get("corewq.cpus.online").gauge().value());
             assertEquals(rt.workqueues().size(), reg.get("corewq.workqueues").gauge().value());
+            assertEquals(0.0, reg.get("corewq.hotplug.offline").functionCounter().count());
+            if (rt.cpus().size() > 1) {
+                int cpu = rt.cpus().last();
+                rt.hotplug().offline(cpu);
+                rt.hotplug().online(cpu);
+                assertEquals(1.0, reg.get("corewq.hotplug.offline").functionCounter().count());
+                assertEquals(1.0, reg.get("corewq.hotplug.online").functionCounter().count());
+                assertEquals(rt.cpus().size(), reg.get("corewq.cpus.online").gauge().value());
+            }
 
             Workqueue late = rt.allocWorkqueue("late", Set.of(), 0);
             binder.workqueueAdded(late); // what the engine does on allocation
