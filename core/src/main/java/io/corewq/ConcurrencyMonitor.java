@@ -158,7 +158,9 @@ final class ConcurrencyMonitor implements Runnable {
         // Blocked means seen blocked in two samples in a row within the same item: a brief lock
         // handover or class-loading wait must not let a second CPU-bound item start beside it.
         boolean blockedNow = s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
-        boolean blocked = blockedNow && h.monBlockedSeq == seq;
+        // A disassociated pool is not concurrency-managed: any item that holds the slot for a whole
+        // period while work waits gives it up.
+        boolean blocked = blockedNow && h.monBlockedSeq == seq || p.disassociated && h.monSince != now;
         h.monBlockedSeq = blockedNow ? seq : -1;
         if ((blocked || h.monHog) && pending && Worker.PHASE.compareAndSet(h, Worker.IN_ITEM, Worker.REVOKED)) {
             if (cp != null) {

@@ -231,6 +231,19 @@ public final class CpuRuntime implements AutoCloseable {
         return w == null ? -1 : w.pool.cpu;
     }
 
+    /**
+     * The CPU the calling worker is pinned to and serving as an associated per-CPU pool right now,
+     * or -1 (not a corewq worker, unpinned, or its pool's CPU is offline). For placement checks:
+     * {@code binder().currentCpu()} must then equal it.
+     */
+    public static int currentPinnedCpu() {
+        Worker w = Worker.current();
+        if (w == null || !w.pinned || !w.pool.isBound() || w.pool.disassociated || w.boundEpoch != w.pool.bindEpoch) {
+            return -1;
+        }
+        return w.pool.cpu;
+    }
+
     Cpu cpu(int id) {
         return cpuById[id];
     }
@@ -310,6 +323,10 @@ public final class CpuRuntime implements AutoCloseable {
         } finally {
             hotplugLock.writeUnlock();
         }
+        // Disassociated pools are not concurrency-managed: pending work must not wait behind a
+        // carrier stuck in an item, so that carrier gives its slot up now.
+        c.normal.releaseBusyHolder();
+        c.highpri.releaseBusyHolder();
         c.normal.kickWorkers();
         c.highpri.kickWorkers();
         return pending;

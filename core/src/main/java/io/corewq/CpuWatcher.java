@@ -29,7 +29,6 @@ final class CpuWatcher implements Runnable {
     private final long intervalNanos;
     private final Path procStatus = Path.of("/proc/self/status");
     private final Path sysOnline = Path.of("/sys/devices/system/cpu/online");
-    private final Path cpusetFile;
     /** Watcher thread only: CPUs this watcher took offline, with the cause. */
     private final Map<Integer, String> offlinedByOs = new HashMap<>();
     private final Thread thread;
@@ -40,7 +39,6 @@ final class CpuWatcher implements Runnable {
     CpuWatcher(CpuRuntime rt, long intervalNanos) {
         this.rt = rt;
         this.intervalNanos = intervalNanos;
-        this.cpusetFile = findCpuset();
         this.thread = new Thread(this, "corewq-cpuwatch-" + rt.id);
         thread.setDaemon(true);
     }
@@ -127,7 +125,7 @@ final class CpuWatcher implements Runnable {
             return;
         }
         CpuSet affinity = CpuSelection.readCpusAllowed(procStatus);
-        CpuSet cpuset = read(cpusetFile);
+        CpuSet cpuset = read(findCpuset()); // re-resolved each time: the process may move between cgroups
         CpuSet sys = read(sysOnline);
         boolean changed = false;
         for (int cpu : rt.cpus()) {

@@ -126,9 +126,15 @@ public final class Hotplug {
      * @param teardown run on a CPU going offline, or null
      * @throws HotplugException wrapping what a startup threw
      */
-    public synchronized HotplugState registerState(String name, CpuCallback startup, CpuCallback teardown) {
+    public HotplugState registerState(String name, CpuCallback startup, CpuCallback teardown) {
         Objects.requireNonNull(name, "state name is null");
         checkNotReentrant("registerState");
+        synchronized (this) {
+            return registerLocked(name, startup, teardown);
+        }
+    }
+
+    private HotplugState registerLocked(String name, CpuCallback startup, CpuCallback teardown) {
         HotplugState s = new HotplugState(name, startup, teardown);
         List<Integer> done = new ArrayList<>();
         operating = Thread.currentThread();
@@ -152,8 +158,14 @@ public final class Hotplug {
     }
 
     /** Runs the state's teardown on every online CPU and forgets it. */
-    public synchronized void removeState(HotplugState s) {
+    public void removeState(HotplugState s) {
         checkNotReentrant("removeState");
+        synchronized (this) {
+            removeLocked(s);
+        }
+    }
+
+    private void removeLocked(HotplugState s) {
         if (!states.remove(s)) {
             throw new IllegalArgumentException(s + " is not registered");
         }
@@ -173,9 +185,15 @@ public final class Hotplug {
      * Registers per-CPU threads (the kernel's smpboot): one thread per online CPU, pinned to it,
      * parked (not destroyed) while its CPU is offline, unparked and re-pinned when it returns.
      */
-    public synchronized PerCpuThreads registerPerCpuThreads(PerCpuThread descriptor) {
+    public PerCpuThreads registerPerCpuThreads(PerCpuThread descriptor) {
         Objects.requireNonNull(descriptor, "descriptor is null");
         checkNotReentrant("registerPerCpuThreads");
+        synchronized (this) {
+            return registerThreadsLocked(descriptor);
+        }
+    }
+
+    private PerCpuThreads registerThreadsLocked(PerCpuThread descriptor) {
         PerCpuThreads t = new PerCpuThreads(rt, descriptor);
         for (int cpu : rt.onlineCpus()) {
             t.start(cpu);
@@ -214,9 +232,15 @@ public final class Hotplug {
         return online(cpu, "api");
     }
 
-    synchronized boolean offline(int cpu, String cause) {
+    boolean offline(int cpu, String cause) {
         rt.checkCpu(cpu);
         checkNotReentrant("offline");
+        synchronized (this) {
+            return offlineLocked(cpu, cause);
+        }
+    }
+
+    private boolean offlineLocked(int cpu, String cause) {
         if (rt.isClosed()) {
             throw new IllegalStateException("runtime is closed");
         }
@@ -254,9 +278,15 @@ public final class Hotplug {
         }
     }
 
-    synchronized boolean online(int cpu, String cause) {
+    boolean online(int cpu, String cause) {
         rt.checkCpu(cpu);
         checkNotReentrant("online");
+        synchronized (this) {
+            return onlineLocked(cpu, cause);
+        }
+    }
+
+    private boolean onlineLocked(int cpu, String cause) {
         if (rt.isClosed()) {
             throw new IllegalStateException("runtime is closed");
         }

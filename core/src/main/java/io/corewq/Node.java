@@ -20,10 +20,35 @@ class Node {
     int seq;
     /** Set by the pwq when it takes the instance: the flush color the instance counts in. */
     int color;
-    /** True from offer until popped; written by the PENDING owner (true) and the popper (false). */
-    volatile boolean inQueue;
+    /**
+     * True from offer until popped; written by the PENDING owner (true, published by the offer)
+     * and the popper (false, release); read with acquire by the next PENDING owner.
+     */
+    private boolean inQueue;
+
+    private static final java.lang.invoke.VarHandle IN_QUEUE;
+
+    static {
+        try {
+            IN_QUEUE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Node.class, "inQueue", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Node(Work work) {
         this.work = work == null ? (Work) this : work;
+    }
+
+    final void markQueued() {
+        IN_QUEUE.setRelease(this, true);
+    }
+
+    final void markPopped() {
+        IN_QUEUE.setRelease(this, false);
+    }
+
+    final boolean isQueued() {
+        return (boolean) IN_QUEUE.getAcquire(this);
     }
 }

@@ -8,60 +8,80 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 /**
  * One workqueue's presence in one pool. It owns:
  * <ul>
- *   <li>the <b>active permits</b> ({@link #avail} = max_active - active): an instance that gets a
- *       permit is pushed onto the pool's worklist; otherwise it waits FIFO on {@link #inactive};</li>
- *   <li>the <b>flush colors</b> ({@link #colorWord}): the in-flight count of each of two colors, so
- *       that {@link Workqueue#flush()} waits for exactly the instances queued before it.</li>
+ *   <li>the <b>active</b> count (instances on the worklist, deferred or running) bounded by
+ *       {@link #limit} (max_active, or 0 while frozen): an instance that fits is pushed onto the
+ *       pool's worklist; otherwise it waits FIFO on {@link #inactive};</li>
+ *   <li>the <b>flush colors</b>: the in-flight count of each of two colors, so that
+ *       {@link Workqueue#flush()} waits for exactly the instances queued before it.</li>
  * </ul>
  *
  * <h2>Implementation overview</h2>
- * Lock-free. Enqueue: take a color ticket (CAS on colorWord), then take a permit only if nobody
- * waits inactive (so FIFO holds for ordered workqueues); a producer that parks its entry on the
- * inactive list re-checks for a permit afterwards ({@link #pump()}), which closes the race with a
- * retire that released a permit before the entry was visible. Retire: give back the permit and the
- * color ticket, then pump. {@code avail} may go negative when max_active is lowered or the
- * workqueue frozen; permits then come back as instances retire.
+ * All three counts and the current color share one 64-bit word, so queueing costs one CAS and
+ * retiring one atomic add on this pwq (the producer and the consumer of a per-CPU pwq run on
+ * different CPUs; every extra shared write is a cache-line transfer per item):
+ * <pre>
+ *   63 ...... 51 | 50 ........ 26 | 25 ......... 1 | 0
+ *   active (13)  | color 1 (25)   | color 0 (25)   | current color
+ * </pre>
+ * Enqueue: take a color ticket and, if nobody waits inactive and active &lt; limit, an active
+ * slot, in the same CAS. An entry parked on the inactive list is followed by {@link #pump()},
+ * which re-checks for a slot: that closes the race with a retire that freed one before the entry
+ * was visible. Retire gives the ticket and the slot back in one add, then pumps if entries wait.
+ * {@code limit} lives on another cache line: it is read on every enqueue and written only by
+ * setMaxActive and freeze/thaw.
  */
 final class PoolWorkqueue {
-    private static final VarHandle AVAIL;
-    private static final VarHandle COLOR_WORD;
+    private static final VarHandle WORD;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            AVAIL = l.findVarHandle(PoolWorkqueue.class, "avail", int.class);
-            COLOR_WORD = l.findVarHandle(PoolWorkqueue.class, "colorWord", long.class);
+            WORD = MethodHandles.lookup().findVarHandle(PoolWorkqueue.class, "word", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    // colorWord: bit 0 = current color; bits 1..31 = in-flight of color 0; bits 32..62 = color 1
-    private static final long COUNT_MASK = 0x7FFF_FFFFL;
+    private static final int C0_SHIFT = 1;
+    private static final int C1_SHIFT = 26;
+    private static final int ACTIVE_SHIFT = 51;
+    private static final long COUNT_MASK = (1L << 25) - 1;
+    private static final long ACTIVE_MASK = (1L << 13) - 1;
+    private static final long ACTIVE_UNIT = 1L << ACTIVE_SHIFT;
 
     /** Immutable. */
     final Workqueue wq;
     /** Immutable. */
     final WorkerPool pool;
-    /** Any thread, CAS: permits left (max_active - active). */
-    private volatile int avail;
-    /** Any thread, CAS: current flush color and per-color in-flight counts. */
-    private volatile long colorWord;
-    /** Any thread (MPMC): entries waiting for a permit, FIFO. */
+    /** Written by setMaxActive/freeze/thaw (under the workqueue's monitor); read by producers. */
+    private volatile int limit;
+
+    // keep the hot word off the line of the read-mostly fields above
+    @SuppressWarnings("unused")
+    private long p01, p02, p03, p04, p05, p06, p07;
+    /** Any thread, CAS / atomic add: active count, per-color in-flight counts, current color. */
+    private volatile long word;
+    @SuppressWarnings("unused")
+    private long p11, p12, p13, p14, p15, p16, p17;
+
+    /** Any thread (MPMC): entries waiting for an active slot, FIFO. */
     private final MpmcUnboundedXaddArrayQueue<Node> inactive = new MpmcUnboundedXaddArrayQueue<>(256, 2);
 
     PoolWorkqueue(Workqueue wq, WorkerPool pool, int maxActive) {
         this.wq = wq;
         this.pool = pool;
-        this.avail = maxActive;
+        this.limit = maxActive;
     }
 
     private static long unit(int color) {
-        return color == 0 ? 1L << 1 : 1L << 32;
+        return color == 0 ? 1L << C0_SHIFT : 1L << C1_SHIFT;
     }
 
     static long countOf(long word, int color) {
-        return color == 0 ? (word >>> 1) & COUNT_MASK : (word >>> 32) & COUNT_MASK;
+        return (word >>> (color == 0 ? C0_SHIFT : C1_SHIFT)) & COUNT_MASK;
+    }
+
+    private static long activeOf(long word) {
+        return (word >>> ACTIVE_SHIFT) & ACTIVE_MASK;
     }
 
     /**
@@ -70,20 +90,24 @@ final class PoolWorkqueue {
      * <p>CONTEXT: caller owns the item's PENDING bit and filled in {@code n.pwq} and {@code n.seq}.
      */
     void enqueue(Node n) {
-        long word;
+        final int lim = limit;
+        boolean nobodyWaits = inactive.isEmpty();
+        boolean activated;
         for (;;) {
-            word = colorWord;
-            int color = (int) (word & 1);
-            if (countOf(word, color) == COUNT_MASK) {
+            long w = word;
+            int color = (int) (w & 1);
+            if (countOf(w, color) == COUNT_MASK) {
                 throw new IllegalStateException("workqueue " + wq.name() + ": more than " + COUNT_MASK + " items in flight on one pool");
             }
-            if (COLOR_WORD.compareAndSet(this, word, word + unit(color))) {
+            activated = nobodyWaits && activeOf(w) < lim;
+            long next = w + unit(color) + (activated ? ACTIVE_UNIT : 0);
+            if (WORD.compareAndSet(this, w, next)) {
                 n.color = color;
                 break;
             }
         }
-        n.inQueue = true;
-        if (inactive.isEmpty() && tryAcquire()) {
+        n.markQueued();
+        if (activated) {
             pool.push(n);
         } else {
             inactive.offer(n);
@@ -91,24 +115,25 @@ final class PoolWorkqueue {
         }
     }
 
-    private boolean tryAcquire() {
+    /** Takes an active slot if one is free. */
+    private boolean tryActivate() {
         for (;;) {
-            int a = avail;
-            if (a <= 0) {
+            long w = word;
+            if (activeOf(w) >= limit) {
                 return false;
             }
-            if (AVAIL.compareAndSet(this, a, a - 1)) {
+            if (WORD.compareAndSet(this, w, w + ACTIVE_UNIT)) {
                 return true;
             }
         }
     }
 
-    /** Activates inactive entries while permits are left. */
+    /** Activates inactive entries while slots are free. */
     void pump() {
-        while (!inactive.isEmpty() && tryAcquire()) {
+        while (!inactive.isEmpty() && tryActivate()) {
             Node n = inactive.poll();
             if (n == null) {
-                AVAIL.getAndAdd(this, 1);
+                WORD.getAndAdd(this, -ACTIVE_UNIT);
                 continue;
             }
             pool.push(n);
@@ -116,12 +141,11 @@ final class PoolWorkqueue {
     }
 
     /**
-     * An active instance is done (ran, or its stale entry was dropped): give back the permit and the
-     * color ticket, activate the next inactive entry, wake a flusher.
+     * An active instance is done (ran, or its stale entry was dropped): give back its slot and its
+     * color ticket in one add, activate the next inactive entry, wake a flusher.
      */
     void retire(int color) {
-        AVAIL.getAndAdd(this, 1);
-        COLOR_WORD.getAndAdd(this, -unit(color));
+        WORD.getAndAdd(this, -(ACTIVE_UNIT + unit(color)));
         if (!inactive.isEmpty()) {
             pump();
         }
@@ -130,9 +154,9 @@ final class PoolWorkqueue {
         }
     }
 
-    /** Changes the number of permits by {@code delta} (max_active change, freeze, thaw). */
-    void adjustPermits(int delta) {
-        AVAIL.getAndAdd(this, delta);
+    /** Sets the active limit (max_active, or 0 while frozen). CONTEXT: the workqueue's monitor. */
+    void setLimit(int n) {
+        limit = n;
         pump();
     }
 
@@ -145,29 +169,25 @@ final class PoolWorkqueue {
      */
     int flipColor() {
         for (;;) {
-            long word = colorWord;
-            if (COLOR_WORD.compareAndSet(this, word, word ^ 1L)) {
-                return (int) (word & 1);
+            long w = word;
+            if (WORD.compareAndSet(this, w, w ^ 1L)) {
+                return (int) (w & 1);
             }
         }
     }
 
     long inFlight(int color) {
-        return countOf(colorWord, color);
+        return countOf(word, color);
     }
 
     long inFlightTotal() {
-        long w = colorWord;
+        long w = word;
         return countOf(w, 0) + countOf(w, 1);
     }
 
-    /** Active instances: on the worklist, deferred, or running. Exact only when quiescent. */
-    long activeCount(int maxActive) {
-        return maxActive - avail;
-    }
-
-    int permits() {
-        return avail;
+    /** Instances on the worklist, deferred or running. */
+    long activeCount() {
+        return activeOf(word);
     }
 
     int inactiveCount() {

@@ -77,10 +77,20 @@ public class Work extends Node {
     int deferColor;
     int deferSeq;
 
-    /** Runner only: the worker that ran the item last (for dumps and the non-reentrancy record). */
-    volatile Worker runner;
-    /** Runner only: sequence of the instance being run. */
-    volatile int runSeq;
+    /** Runner only (plain; racy reads by dumps): the worker that ran the item last. */
+    Worker runner;
+    /** Runner only (release store, acquire load): sequence of the instance being run. */
+    int runSeq;
+
+    static final VarHandle RUN_SEQ;
+
+    static {
+        try {
+            RUN_SEQ = MethodHandles.lookup().findVarHandle(Work.class, "runSeq", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Any thread, CAS: threads waiting in flush/cancelSync. */
     volatile Waiter waiters;
@@ -160,13 +170,13 @@ public class Work extends Node {
      * <p>CONTEXT: caller owns PENDING (so the spare array has a single writer).
      */
     final Node freeEntry() {
-        if (!inQueue) {
+        if (!isQueued()) {
             return this;
         }
         Node[] s = spares;
         if (s != null) {
             for (Node n : s) {
-                if (!n.inQueue) {
+                if (!n.isQueued()) {
                     return n;
                 }
             }
@@ -359,7 +369,7 @@ public class Work extends Node {
         if ((st & PENDING) != 0 && (st & TIMER) == 0 && seqOf(st) == target) {
             return true;
         }
-        return (st & RUNNING) != 0 && runSeq - target <= 0;
+        return (st & RUNNING) != 0 && (int) RUN_SEQ.getAcquire(this) - target <= 0;
     }
 
     final void awaitNotRunning() {

@@ -67,10 +67,10 @@ final class Worker implements Runnable {
     /** Set once before start. */
     Thread thread;
 
-    /** This thread only (volatile for dumps and the monitor): the item running now. */
-    volatile Work current;
-    /** This thread only: pwq of the item running now. */
-    volatile PoolWorkqueue currentPwq;
+    /** This thread only (plain: the hot path pays no fence; dumps and the monitor read racily): the item running now. */
+    Work current;
+    /** This thread only (as {@link #current}): pwq of the item running now. */
+    PoolWorkqueue currentPwq;
     /** See the diagram. Written by this thread (release/CAS) and revokers (CAS). */
     volatile int phase;
     /** This thread only (opaque): items started, for the monitor's hog and stall detection. */
@@ -319,7 +319,7 @@ final class Worker implements Runnable {
         final PoolWorkqueue pwq = n.pwq;
         final int color = n.color;
         final int seq = n.seq;
-        n.inQueue = false; // the entry may be reused by the next PENDING owner from here on
+        n.markPopped(); // the entry may be reused by the next PENDING owner from here on
         for (;;) {
             long st = w.state;
             if ((st & Work.PENDING) == 0 || Work.seqOf(st) != seq) {
@@ -344,11 +344,10 @@ final class Worker implements Runnable {
         final boolean managed = pool.isBound();
         for (;;) {
             w.runner = this;
-            w.runSeq = seq;
+            Work.RUN_SEQ.setRelease(w, seq);
             current = w;
             currentPwq = pwq;
             Workqueue wq = pwq.wq;
-            wq.started.increment();
             if (managed) {
                 ITEM_SEQ.setOpaque(this, itemSeq + 1);
                 if (phase == BETWEEN) {

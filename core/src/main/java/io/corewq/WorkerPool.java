@@ -131,6 +131,16 @@ final class WorkerPool {
         bindEpoch++;
     }
 
+    /** Revokes the slot of a holder that is inside an item when work is pending (disassociated pools). */
+    boolean releaseBusyHolder() {
+        Worker h = holder;
+        if (h != null && pendingCount() > 0 && Worker.PHASE.compareAndSet(h, Worker.IN_ITEM, Worker.REVOKED)) {
+            handOff();
+            return true;
+        }
+        return false;
+    }
+
     /** Wakes every worker so it notices a new binding epoch. */
     void kickWorkers() {
         for (Worker w : workersSnapshot()) {

@@ -66,7 +66,6 @@ public final class Workqueue implements AutoCloseable {
     private int drainDepth;
 
     /** Counters (queryable through {@link #stats()}). */
-    final LongAdder started = new LongAdder();
     final LongAdder completed = new LongAdder();
     final LongAdder exceptions = new LongAdder();
     final LongAdder cmWakeups = new LongAdder();
@@ -501,11 +500,10 @@ public final class Workqueue implements AutoCloseable {
             throw new IllegalStateException("max_active of ordered workqueue " + name + " cannot change");
         }
         synchronized (this) {
-            int delta = n - maxActive;
             maxActive = n;
             if (!frozen) {
                 for (PoolWorkqueue p : all) {
-                    p.adjustPermits(delta);
+                    p.setLimit(n);
                 }
             }
         }
@@ -519,7 +517,7 @@ public final class Workqueue implements AutoCloseable {
             }
             frozen = true;
             for (PoolWorkqueue p : all) {
-                p.adjustPermits(-maxActive);
+                p.setLimit(0);
             }
         }
         synchronized (flushLock) {
@@ -527,7 +525,7 @@ public final class Workqueue implements AutoCloseable {
             try {
                 boolean interrupted = false;
                 for (PoolWorkqueue p : all) {
-                    while (p.permits() < 0) { // permits = -active while frozen
+                    while (p.activeCount() > 0) {
                         LockSupport.park(this);
                         interrupted |= Thread.interrupted();
                     }
@@ -548,7 +546,7 @@ public final class Workqueue implements AutoCloseable {
         }
         frozen = false;
         for (PoolWorkqueue p : all) {
-            p.adjustPermits(maxActive);
+            p.setLimit(maxActive);
         }
     }
 
@@ -571,6 +569,19 @@ public final class Workqueue implements AutoCloseable {
         }
     }
 
+    /** Items of this workqueue whose function is running now (racy snapshot). */
+    private long runningNow() {
+        long n = 0;
+        for (PoolWorkqueue p : all) {
+            for (Worker w : p.pool.workersSnapshot()) {
+                if (w.currentPwq == p) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** In-flight instances of this workqueue on {@code pool}. */
     long inFlightOn(WorkerPool pool) {
         long n = 0;
@@ -588,7 +599,8 @@ public final class Workqueue implements AutoCloseable {
         for (PoolWorkqueue p : all) {
             inFlight += p.inFlightTotal();
         }
-        return new Stats(started.sum(), completed.sum(), exceptions.sum(), inFlight, armed.get(),
+        long done = completed.sum();
+        return new Stats(done + runningNow(), done, exceptions.sum(), inFlight, armed.get(),
                 cpuTimeNanos.sum(), cpuHogs.sum(), cmWakeups.sum(), maydays.sum(), rescued.sum());
     }
 

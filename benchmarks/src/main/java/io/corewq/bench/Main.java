@@ -34,6 +34,8 @@ public final class Main {
         add("tour", "a short walk through the core semantics; ends with 'tour: ok'", Tour::run);
         add("jmh", "runs the JMH benchmarks; arguments go to JMH (try: jmh -h, jmh -l)", Main::jmh);
         add("topology", "CPUs, topology, pods and whether pinning works on each CPU", TopologyCommand::run);
+        add("watch", "a light workload on every CPU; prints each hotplug event; [--seconds N]", Watch::run);
+        add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);
     }
 
     private static void add(String name, String summary, Command command) {

@@ -112,6 +112,7 @@ public final class Tour {
         steps.put("delayed", this::delayed);
         steps.put("flush", this::flush);
         steps.put("cancelSync", this::cancelSync);
+        steps.put("hotplug", this::hotplug);
         steps.put("close", this::close);
         for (Map.Entry<String, Step> s : steps.entrySet()) {
             Future<?> f = tourThread.submit(() -> {
@@ -350,6 +351,83 @@ public final class Tour {
                 + " and 0 runs after a flush of its workqueue",
                 cpu, runsAtCancel, removed, removed ? "it was queued" : "it was running; its requeue was refused",
                 self[0].isPending(), self[0].isRunning());
+    }
+
+    /**
+     * Hotplug: a CPU goes offline with items pending on it; they run elsewhere without waiting for
+     * it, work aimed at it meanwhile goes to an online CPU, and after it comes back queueOn runs
+     * there again.
+     */
+    private void hotplug() throws InterruptedException {
+        CpuSet on = rt.onlineCpus();
+        if (on.size() < 2) {
+            say("hotplug: skipped: it needs two online CPUs, this runtime has %s", on);
+            return;
+        }
+        int victim = on.last();
+        Workqueue hw = rt.allocWorkqueue("tour-hotplug", java.util.Set.of(), 1); // max_active 1: items queue up
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blockerIn = new CountDownLatch(1);
+        hw.queueOn(victim, new Work("tour-blocker", () -> {
+            blockerIn.countDown();
+            awaitUnchecked(release);
+        }));
+        await(blockerIn, "the blocker on cpu " + victim);
+        int n = 100;
+        CountDownLatch done = new CountDownLatch(n);
+        java.util.Set<Integer> osCpus = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Integer> pools = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < n; i++) {
+            hw.queueOn(victim, new Work("tour-pending", () -> {
+                pools.add(CpuRuntime.currentCpu());
+                osCpus.add(rt.binder().currentCpu());
+                done.countDown();
+            }));
+        }
+        long[] moved = {-1};
+        rt.hotplug().addListener(e -> {
+            if (!e.online() && e.cpu() == victim) {
+                moved[0] = e.pendingMoved();
+            }
+        });
+        long t0 = System.nanoTime();
+        rt.hotplug().offline(victim);
+        long offNanos = System.nanoTime() - t0;
+        check(!rt.isOnline(victim), "cpu " + victim + " still online after offline()");
+        check(moved[0] >= n, "only " + moved[0] + " of " + n + " items were pending at offline");
+        check(done.getCount() == n, "pending items ran before the blocker let them");
+        release.countDown();
+        await(done, "the pending items of offline cpu " + victim);
+        check(!rt.isOnline(victim), "the items waited for cpu " + victim + " to come back");
+        boolean pinning = rt.binder().isPinning();
+        if (pinning) {
+            check(!osCpus.contains(victim), "pending items ran on the offline cpu " + victim + ": " + osCpus);
+        }
+        say("hotplug: cpu %d went offline in %s with %d items pending (moved whole, not one by one);"
+                + " they ran in its disassociated pool on %s while it stayed offline",
+                victim, ms(offNanos), moved[0], pinning ? "OS cpu(s) " + osCpus : "the online CPUs");
+        AtomicInteger redirected = new AtomicInteger(-1);
+        Work probe = new Work("tour-probe", () -> redirected.set(CpuRuntime.currentCpu()));
+        hw.queueOn(victim, probe);
+        probe.flush();
+        check(redirected.get() != victim && rt.isOnline(redirected.get()),
+                "queueOn(" + victim + ") while offline ran in the pool of cpu " + redirected.get());
+        rt.hotplug().online(victim);
+        AtomicInteger back = new AtomicInteger(-1);
+        AtomicInteger backOs = new AtomicInteger(-1);
+        Work again = new Work("tour-probe-2", () -> {
+            back.set(CpuRuntime.currentCpu());
+            backOs.set(rt.binder().currentCpu());
+        });
+        hw.queueOn(victim, again);
+        again.flush();
+        check(back.get() == victim, "after online(" + victim + ") queueOn ran in the pool of cpu " + back.get());
+        if (pinning && rt.pinningStatus().pinned().contains(victim)) {
+            check(backOs.get() == victim, "after online(" + victim + ") the carrier ran on OS cpu " + backOs.get());
+        }
+        say("hotplug: queueOn(%d) while it was offline ran in cpu %d's pool; after online(%d) it runs on cpu %d again%s",
+                victim, redirected.get(), victim, back.get(), pinning ? " (OS cpu " + backOs.get() + ")" : "");
+        hw.destroy();
     }
 
     /** Closes the runtime; no work function threw during the tour. */

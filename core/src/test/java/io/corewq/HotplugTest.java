@@ -1,0 +1,438 @@
+// Tests of the hotplug controller: offline/online, states with rollback, per-CPU threads, the read lock, moved work.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corewq.cpu.CpuSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HotplugTest {
+    CpuRuntime rt;
+    Hotplug hp;
+    Workqueue wq;
+
+    @BeforeEach
+    void start() {
+        rt = CpuRuntime.builder().logicalCpus(4).build();
+        hp = rt.hotplug();
+        wq = rt.allocWorkqueue("hp", Set.of(), 0);
+    }
+
+    @AfterEach
+    void stop() {
+        rt.close();
+    }
+
+    private int runOn(int cpu) {
+        AtomicInteger ran = new AtomicInteger(-7);
+        Work w = new Work(() -> ran.set(CpuRuntime.currentCpu()));
+        wq.queueOn(cpu, w);
+        Bounded.run("flush", w::flush);
+        return ran.get();
+    }
+
+    @Test
+    void offlineAndOnlineChangeTheOnlineSetAndBadCpusAreRefused() {
+        assertEquals(CpuSet.range(0, 4), rt.onlineCpus());
+        assertTrue(hp.offline(2));
+        assertFalse(rt.isOnline(2));
+        assertEquals(CpuSet.parse("0-1,3"), rt.onlineCpus());
+        assertFalse(hp.offline(2), "already offline");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hp.offline(9));
+        assertTrue(e.getMessage().contains("9"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> hp.online(-3));
+        hp.offline(0);
+        hp.offline(1);
+        IllegalStateException last = assertThrows(IllegalStateException.class, () -> hp.offline(3));
+        assertTrue(last.getMessage().contains("last online CPU") && last.getMessage().contains("3"), last.getMessage());
+        assertTrue(rt.isOnline(3));
+        for (int c = 0; c < 3; c++) {
+            assertTrue(hp.online(c));
+        }
+        assertEquals(CpuSet.range(0, 4), rt.onlineCpus());
+        assertEquals(3, hp.offlineOps());
+        assertEquals(3, hp.onlineOps());
+    }
+
+    @Test
+    void queueOnAnOfflineCpuRunsPromptlyOnAnOnlineCpuAndComesBackWhenItReturns() {
+        hp.offline(1);
+        int ran = runOn(1);
+        assertTrue(rt.isOnline(ran), "ran in the pool of CPU " + ran);
+        assertNotEquals(1, ran);
+        hp.online(1);
+        assertEquals(1, runOn(1), "new queueOn runs on the CPU again");
+    }
+
+    @Test
+    void queueOnACpuThatWasNeverOnlineRunsPromptly() {
+        rt.close();
+        rt = CpuRuntime.builder().logicalCpus(3).startOffline(CpuSet.of(2)).build();
+        hp = rt.hotplug();
+        wq = rt.allocWorkqueue("never", Set.of(), 0);
+        assertFalse(rt.isOnline(2));
+        int ran = runOn(2);
+        assertTrue(ran == 0 || ran == 1, "ran on " + ran);
+        hp.online(2);
+        assertEquals(2, runOn(2));
+    }
+
+    @Test
+    void queueFromAThreadWhoseCpuWentOfflineAvoidsIt() throws Exception {
+        AtomicInteger sticky = new AtomicInteger();
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                Work probe = new Work(() -> sticky.set(CpuRuntime.currentCpu()));
+                wq.queue(probe);
+                probe.flush();
+                int mine = sticky.get();
+                hp.offline(mine);
+                Work again = new Work(() -> sticky.set(CpuRuntime.currentCpu()));
+                wq.queue(again);
+                again.flush();
+                if (sticky.get() == mine) {
+                    throw new AssertionError("queue() used offline CPU " + mine);
+                }
+            } catch (Throwable e) {
+                err.set(e);
+            }
+        });
+        t.start();
+        Bounded.run("join", () -> {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertEquals(null, err.get());
+    }
+
+    @Test
+    void offlineDoesNotWaitForPendingWorkWhichRunsElsewhereWithoutWaitingForTheCpu() {
+        rt.close(); // no concurrency management: only going down lets the pending items past the blocker
+        rt = CpuRuntime.builder().logicalCpus(4).monitorPeriod(Duration.ofHours(1)).hogThreshold(Duration.ofHours(1)).build();
+        hp = rt.hotplug();
+        wq = rt.allocWorkqueue("hp", Set.of(), 0);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch in = new CountDownLatch(1);
+        // CPU 2's carrier is stuck in an item; 1000 items wait behind it
+        wq.queueOn(2, new Work(() -> {
+            in.countDown();
+            Bounded.await(release, 60);
+        }));
+        Bounded.await(in);
+        int n = 1000;
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            wq.queueOn(2, new Work(done::countDown));
+        }
+        AtomicLong moved = new AtomicLong(-1);
+        hp.addListener(e -> {
+            if (!e.online()) {
+                moved.set(e.pendingMoved());
+            }
+        });
+        Bounded.run("offline", () -> hp.offline(2));
+        assertTrue(moved.get() > 0, "pending moved: " + moved.get());
+        Bounded.await(done); // they run while the blocker still blocks and CPU 2 is down
+        assertEquals(1, release.getCount());
+        release.countDown();
+        wq.flush();
+        hp.online(2);
+        assertEquals(2, runOn(2));
+    }
+
+    @Test
+    void delayedItemsArmedOnACpuThatGoesDownFireOnTimeElsewhere() {
+        long delay = Duration.ofMillis(80).toNanos();
+        AtomicInteger ranOn = new AtomicInteger(-7);
+        AtomicLong ranAt = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(1);
+        DelayedWork dw = new DelayedWork(() -> {
+            ranOn.set(CpuRuntime.currentCpu());
+            ranAt.set(System.nanoTime());
+            done.countDown();
+        });
+        long t0 = System.nanoTime();
+        wq.queueDelayedOn(3, dw, Duration.ofNanos(delay));
+        hp.offline(3);
+        Bounded.await(done);
+        assertTrue(ranAt.get() - t0 >= delay, "fired early");
+        assertTrue(ranAt.get() - t0 < Duration.ofSeconds(5).toNanos(), "fired late: the CPU never came back");
+        assertNotEquals(3, ranOn.get());
+        assertTrue(rt.isOnline(ranOn.get()));
+    }
+
+    @Test
+    void aMillionPendingItemsSurviveOfflineOnlineCyclesExactlyOnce() {
+        int n = 1_000_000;
+        AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch in = new CountDownLatch(1);
+        wq.queueOn(1, new Work(() -> {
+            in.countDown();
+            Bounded.await(gate, 60);
+        }));
+        Bounded.await(in);
+        Workqueue gated = rt.allocWorkqueue("gated", Set.of(), 1);
+        Work[] items = new Work[n];
+        for (int i = 0; i < n; i++) {
+            final int k = i;
+            items[i] = new Work(() -> runs.incrementAndGet(k));
+        }
+        // queue all on CPU 1; CPU 1's carrier is stuck, so they are pending when it goes down
+        gated.queueOn(1, new Work(() -> Bounded.await(gate, 60)));
+        for (int i = 0; i < n; i++) {
+            wq.queueOn(1, items[i]);
+        }
+        long t0 = System.nanoTime();
+        Bounded.run("offline with a million pending", 30, () -> hp.offline(1));
+        long offlineNanos = System.nanoTime() - t0;
+        assertTrue(wq.stats().inFlight() > 0, "offline waited for the pending work");
+        for (int cycle = 0; cycle < 3; cycle++) {
+            hp.online(1);
+            hp.offline(1);
+        }
+        hp.online(1);
+        gate.countDown();
+        Bounded.run("flush", 120, wq::flush);
+        gated.flush();
+        for (int i = 0; i < n; i++) {
+            if (runs.get(i) != 1) {
+                throw new AssertionError("item " + i + " ran " + runs.get(i) + " times");
+            }
+        }
+        assertTrue(offlineNanos < Duration.ofSeconds(5).toNanos(), "offline took " + offlineNanos + " ns");
+    }
+
+    @Test
+    void statesRunOnEveryOnlineCpuInOrderAndRollBack() {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        Hotplug.HotplugState a = hp.registerState("a",
+                cpu -> log.add("up a " + cpu + " on " + CpuRuntime.currentCpu()),
+                cpu -> log.add("down a " + cpu + " on " + CpuRuntime.currentCpu()));
+        assertEquals(List.of("up a 0 on 0", "up a 1 on 1", "up a 2 on 2", "up a 3 on 3"), log);
+        hp.registerState("b", cpu -> log.add("up b " + cpu), cpu -> log.add("down b " + cpu));
+        log.clear();
+        hp.offline(1);
+        assertEquals(List.of("down b 1", "down a 1 on 1"), log, "teardowns in reverse order, on the CPU");
+        log.clear();
+        hp.online(1);
+        assertEquals(List.of("up a 1 on 1", "up b 1"), log, "startups in order, on the CPU");
+
+        // a registration whose startup fails on CPU 2 rolls back on 0 and 1
+        log.clear();
+        HotplugException e = assertThrows(HotplugException.class, () -> hp.registerState("bad",
+                cpu -> {
+                    if (cpu == 2) {
+                        throw new IllegalStateException("no luck on 2");
+                    }
+                    log.add("up bad " + cpu);
+                },
+                cpu -> log.add("down bad " + cpu)));
+        assertEquals("no luck on 2", e.getCause().getMessage());
+        assertEquals(List.of("up bad 0", "up bad 1", "down bad 1", "down bad 0"), log);
+
+        // a failing teardown leaves the CPU online with every state up
+        AtomicBoolean failDown = new AtomicBoolean(true);
+        hp.registerState("c", cpu -> log.add("up c " + cpu), cpu -> {
+            if (failDown.get()) {
+                throw new IllegalStateException("c refuses");
+            }
+        });
+        log.clear();
+        HotplugException down = assertThrows(HotplugException.class, () -> hp.offline(3));
+        assertEquals("c refuses", down.getCause().getMessage());
+        assertTrue(rt.isOnline(3));
+        assertEquals(List.of(), log, "nothing was torn down before c failed, so nothing to restore");
+        failDown.set(false);
+
+        // a failing startup on online leaves the CPU offline, earlier states torn down again
+        hp.offline(3);
+        AtomicBoolean failUp = new AtomicBoolean(true);
+        hp.registerState("d", cpu -> {
+            if (cpu == 3 && failUp.get()) {
+                throw new IllegalStateException("d refuses");
+            }
+        }, null);
+        log.clear();
+        HotplugException up = assertThrows(HotplugException.class, () -> hp.online(3));
+        assertEquals("d refuses", up.getCause().getMessage());
+        assertFalse(rt.isOnline(3));
+        assertEquals(List.of("up a 3 on 3", "up b 3", "up c 3", "down b 3", "down a 3 on 3"), log); // c tears down silently
+        failUp.set(false);
+        assertTrue(hp.online(3));
+        hp.removeState(a);
+    }
+
+    @Test
+    void perCpuThreadsAreParkedNotDestroyedAndComeBack() {
+        ConcurrentHashMap<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        AtomicIntegerArray want = new AtomicIntegerArray(4);
+        PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
+            @Override
+            public String name() {
+                return "ksoftirqd";
+            }
+
+            @Override
+            public boolean shouldRun(int cpu) {
+                return want.get(cpu) > 0;
+            }
+
+            @Override
+            public void run(int cpu) {
+                want.decrementAndGet(cpu);
+                runs.computeIfAbsent(cpu, c -> new AtomicInteger()).incrementAndGet();
+            }
+
+            @Override
+            public void setup(int cpu) {
+                events.add("setup " + cpu);
+            }
+
+            @Override
+            public void park(int cpu) {
+                events.add("park " + cpu);
+            }
+
+            @Override
+            public void unpark(int cpu) {
+                events.add("unpark " + cpu);
+            }
+
+            @Override
+            public void cleanup(int cpu, boolean online) {
+                events.add("cleanup " + cpu + " " + online);
+            }
+        });
+        for (int c = 0; c < 4; c++) {
+            assertEquals("ksoftirqd/" + c, pt.thread(c).getName());
+        }
+        want.incrementAndGet(2);
+        pt.wake(2);
+        Bounded.until("ran on 2", () -> runs.containsKey(2));
+        Thread before = pt.thread(2);
+        hp.offline(2);
+        assertTrue(pt.isParked(2));
+        assertTrue(before.isAlive(), "parked, not destroyed");
+        assertTrue(events.contains("park 2"));
+        hp.online(2);
+        assertSame(before, pt.thread(2), "the same thread comes back");
+        want.incrementAndGet(2);
+        pt.wake(2);
+        Bounded.until("ran again on 2", () -> runs.get(2).get() == 2);
+        assertTrue(events.contains("unpark 2"));
+        pt.close();
+        assertFalse(before.isAlive());
+        assertTrue(events.contains("cleanup 2 true"), events.toString());
+    }
+
+    @Test
+    void carriersAreTheSameThreadsAfterOfflineAndOnline() {
+        Thread[] before = new Thread[1];
+        Work w = new Work(() -> before[0] = Thread.currentThread());
+        wq.queueOn(3, w);
+        w.flush();
+        hp.offline(3);
+        hp.online(3);
+        Thread[] after = new Thread[1];
+        Work w2 = new Work(() -> after[0] = Thread.currentThread());
+        wq.queueOn(3, w2);
+        w2.flush();
+        assertSame(before[0], after[0]);
+    }
+
+    @Test
+    void theReadLockKeepsACpuFromGoingDown() {
+        CountDownLatch offlineStarted = new CountDownLatch(1);
+        AtomicBoolean offlineDone = new AtomicBoolean();
+        Thread controller;
+        try (HotplugLock.Guard g = rt.cpusReadLock()) {
+            controller = new Thread(() -> {
+                offlineStarted.countDown();
+                hp.offline(1);
+                offlineDone.set(true);
+            });
+            controller.start();
+            Bounded.await(offlineStarted);
+            Bounded.until("controller waits for the reader", () -> controller.getState() == Thread.State.TIMED_WAITING
+                    && rt.hotplugLock.hasReaders());
+            assertTrue(rt.isOnline(1), "CPU went down while a reader held the lock");
+            AtomicInteger ran = new AtomicInteger(-1);
+            Work w = new Work(() -> ran.set(CpuRuntime.currentCpu()));
+            if (rt.isOnline(1)) {
+                wq.queueOn(1, w);
+            }
+            w.flush();
+            assertEquals(1, ran.get());
+            assertFalse(offlineDone.get());
+        }
+        Bounded.run("join", () -> {
+            try {
+                controller.join();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertTrue(offlineDone.get());
+    }
+
+    @Test
+    void callbacksMayTakeTheReadLockAndWaitOnWorkThatTakesIt() {
+        AtomicInteger inside = new AtomicInteger();
+        hp.registerState("reader", cpu -> {
+            try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                inside.incrementAndGet();
+            }
+        }, cpu -> {
+            // waits on a work item that itself takes the read lock (seed 004's deadlock shape)
+            Work w = new Work(() -> {
+                try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                    inside.incrementAndGet();
+                }
+            });
+            rt.systemUnboundWq().queue(w);
+            w.flush();
+        });
+        Bounded.run("offline with lock-taking callbacks", 20, () -> hp.offline(2));
+        Bounded.run("online with lock-taking callbacks", 20, () -> hp.online(2));
+        assertTrue(inside.get() >= 4 + 1 + 1);
+        HotplugException e = assertThrows(HotplugException.class, () -> {
+            AtomicReference<Throwable> err = new AtomicReference<>();
+            hp.registerState("reentrant", cpu -> {
+                try {
+                    hp.offline(cpu == 0 ? 1 : 0);
+                } catch (Throwable t) {
+                    err.set(t);
+                }
+                if (err.get() != null) {
+                    throw (RuntimeException) err.get();
+                }
+            }, null);
+        });
+        assertTrue(e.getCause() instanceof IllegalStateException && e.getCause().getMessage().contains("deadlock"), String.valueOf(e.getCause()));
+    }
+}
