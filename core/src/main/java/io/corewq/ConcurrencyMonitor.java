@@ -63,6 +63,7 @@ final class ConcurrencyMonitor implements Runnable {
 
     @Override
     public void run() {
+        io.corewq.observe.jfr.JfrEvents.install(); // the one-time JFR listener cost lands here, not on a work item
         lastScan = System.nanoTime();
         while (!rt.isStopping()) {
             try {
@@ -149,6 +150,8 @@ final class ConcurrencyMonitor implements Runnable {
             if (cp != null) {
                 cp.wq.count(Worker.Counter.CPU_HOG);
                 rt.reportHog(cp.wq, h);
+                Work cur = h.current;
+                io.corewq.observe.jfr.JfrEvents.cpuHog(cp.wq.name(), cur == null ? "?" : cur.name(), p.cpu);
             }
         }
         Thread.State s = h.thread.getState();

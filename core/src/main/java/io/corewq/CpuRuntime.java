@@ -67,6 +67,9 @@ public final class CpuRuntime implements AutoCloseable {
     private final WorkerPool[] boundPools;
     private final List<StallListener> stallListeners = new CopyOnWriteArrayList<>();
     private final List<Worker> rescuers = new CopyOnWriteArrayList<>();
+    private final List<io.corewq.observe.WorkqueueListener> wqListeners = new CopyOnWriteArrayList<>();
+    /** The JMX registration, or null when JMX is off. */
+    private final io.corewq.observe.CorewqJmx jmx;
     /** Every thread this runtime started (pruned of dead ones as it grows), joined by close(). */
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final AtomicLong lastCreateFailureLog = new AtomicLong();
@@ -167,6 +170,19 @@ public final class CpuRuntime implements AutoCloseable {
         eventsFreezable = allocWorkqueue("events_freezable", EnumSet.of(WqFlag.FREEZABLE), 0);
         eventsPowerEfficient = allocWorkqueue("events_power_efficient", EnumSet.of(WqFlag.POWER_EFFICIENT), 0);
         cpuhp = allocWorkqueue("cpuhp", EnumSet.of(WqFlag.HIGHPRI), 0);
+        hotplug.addListener(e -> io.corewq.observe.jfr.JfrEvents.hotplug(e.cpu(), e.online(), e.cause(), e.nanos(), e.pendingMoved()));
+        if (b.jmx) {
+            io.corewq.observe.CorewqJmx j = null;
+            try {
+                j = io.corewq.observe.CorewqJmx.register(this, b.jmxHotplugOps);
+                wqListeners.add(j);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("corewq: JMX registration failed: {}", e.toString());
+            }
+            jmx = j;
+        } else {
+            jmx = null;
+        }
         if (!logical && !b.followInterval.isZero()) {
             watcher = new CpuWatcher(this, b.followInterval.toNanos());
             watcher.start();
@@ -466,11 +482,37 @@ public final class CpuRuntime implements AutoCloseable {
         if (frozen && wq.freezable) {
             wq.freeze();
         }
+        for (io.corewq.observe.WorkqueueListener l : wqListeners) {
+            l.workqueueAdded(wq);
+        }
         return wq;
     }
 
     void unregister(Workqueue wq) {
         workqueues.remove(wq);
+        for (io.corewq.observe.WorkqueueListener l : wqListeners) {
+            l.workqueueRemoved(wq);
+        }
+    }
+
+    /** Observers (JMX, Micrometer) told when workqueues are allocated and destroyed. */
+    public void addWorkqueueListener(io.corewq.observe.WorkqueueListener l) {
+        wqListeners.add(Objects.requireNonNull(l, "listener is null"));
+    }
+
+    public void removeWorkqueueListener(io.corewq.observe.WorkqueueListener l) {
+        wqListeners.remove(l);
+    }
+
+    /**
+     * The state of busy workqueues and pools in the shape of the kernel's show_all_workqueues():
+     * per workqueue its pool_workqueues with active/max_active, in-flight items (worker, item, for
+     * how long), pending and inactive items (repeats folded as {@code N*name}), a flush in progress;
+     * per pool its flags (DISASSOCIATED), holder, workers, idle workers and how long it has been
+     * stuck. Lock-free snapshot: consistent enough to debug with, not atomic.
+     */
+    public String dump() {
+        return Dumper.all(this);
     }
 
     /** Every live workqueue, system ones included. */
@@ -738,6 +780,7 @@ public final class CpuRuntime implements AutoCloseable {
             Workqueue wq = r.rescuerOf;
             if (wq.inFlightOn(pool) > 0 && !r.maydays.contains(pool)) {
                 wq.count(Worker.Counter.MAYDAY);
+                io.corewq.observe.jfr.JfrEvents.mayday(wq.name(), pool.describe());
                 r.maydays.add(pool);
                 LockSupport.unpark(r.thread);
             }
@@ -757,8 +800,9 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     void reportStall(WorkerPool p, long seconds) {
-        String dump = Dumper.pool(p);
+        String dump = Dumper.pool(p) + Dumper.all(this);
         log.error("BUG: workqueue lockup - pool {} stuck for {}s!\n{}", p.describe(), seconds, dump);
+        io.corewq.observe.jfr.JfrEvents.stall(p.describe(), seconds);
         for (StallListener l : stallListeners) {
             try {
                 l.onStall(p.describe(), seconds, dump);
@@ -823,6 +867,10 @@ public final class CpuRuntime implements AutoCloseable {
             }
             closed = true;
             stopping = true;
+            if (jmx != null) {
+                wqListeners.remove(jmx);
+                jmx.close();
+            }
             if (watcher != null) {
                 watcher.stop();
             }
@@ -864,6 +912,8 @@ public final class CpuRuntime implements AutoCloseable {
         private int logicalCpus;
         private CpuSet startOffline = CpuSet.empty();
         private Duration followInterval = Duration.ofMillis(100);
+        private boolean jmx = true;
+        private boolean jmxHotplugOps;
 
         private Builder() {
         }
@@ -949,6 +999,18 @@ public final class CpuRuntime implements AutoCloseable {
          */
         public Builder followOsCpus(Duration interval) {
             this.followInterval = nonNegative("followOsCpus", interval);
+            return this;
+        }
+
+        /** Register the JMX MBeans ({@code io.corewq:type=Workqueue,...}, default on). */
+        public Builder jmx(boolean on) {
+            this.jmx = on;
+            return this;
+        }
+
+        /** Expose offline/online over JMX (default off: hotplug operations are not remote unless asked). */
+        public Builder jmxHotplugOps(boolean on) {
+            this.jmxHotplugOps = on;
             return this;
         }
 

@@ -232,7 +232,9 @@ public final class Hotplug {
         return online(cpu, "api");
     }
 
-    boolean offline(int cpu, String cause) {
+    /** As {@link #offline(int)}, recording {@code cause} in the event (e.g. {@code "jmx"}). */
+    public boolean offline(int cpu, String cause) {
+        Objects.requireNonNull(cause, "cause is null");
         rt.checkCpu(cpu);
         checkNotReentrant("offline");
         synchronized (this) {
@@ -278,7 +280,9 @@ public final class Hotplug {
         }
     }
 
-    boolean online(int cpu, String cause) {
+    /** As {@link #online(int)}, recording {@code cause} in the event. */
+    public boolean online(int cpu, String cause) {
+        Objects.requireNonNull(cause, "cause is null");
         rt.checkCpu(cpu);
         checkNotReentrant("online");
         synchronized (this) {

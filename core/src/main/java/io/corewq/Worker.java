@@ -359,11 +359,16 @@ final class Worker implements Runnable {
                     }
                 }
             }
+            final boolean jfr = io.corewq.observe.jfr.JfrEvents.workEnabled(); // one volatile read when off
+            final long t0 = jfr ? System.nanoTime() : 0L;
             try {
                 w.fn.run();
             } catch (Throwable t) {
                 wq.exceptions.increment();
                 pool.rt.reportException(w, wq, t);
+            }
+            if (jfr) {
+                io.corewq.observe.jfr.JfrEvents.work(wq.name(), w.name(), pool.cpu, t0, System.nanoTime());
             }
             if (managed && phase == IN_ITEM) {
                 PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked

@@ -364,8 +364,10 @@ final class WorkerPool {
                         break;
                     }
                     if (n.pwq.wq == mine) {
+                        Work w = n.work;
                         rescuer.process(n);
                         mine.count(Worker.Counter.RESCUED);
+                        io.corewq.observe.jfr.JfrEvents.rescued(mine.name(), describe(), w.name());
                         ran++;
                     } else {
                         worklist.offer(n);

@@ -35,6 +35,7 @@ public final class Main {
         add("jmh", "runs the JMH benchmarks; arguments go to JMH (try: jmh -h, jmh -l)", Main::jmh);
         add("topology", "CPUs, topology, pods and whether pinning works on each CPU", TopologyCommand::run);
         add("watch", "a light workload on every CPU; prints each hotplug event; [--seconds N]", Watch::run);
+        add("monitor", "wq_monitor-style table of a corewq JVM: monitor [PID] [-i SECS] [-j] [-n COUNT]", io.corewq.bench.monitor.MonitorCommand::run);
         add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);
     }
 

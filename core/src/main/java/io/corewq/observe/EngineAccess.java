@@ -3,11 +3,7 @@ package io.corewq.observe;
 
 import io.corewq.CpuRuntime;
 
-/**
- * Calls into {@code CpuRuntime.hotplug()} and {@code CpuRuntime.dump()}. Kept in one class so the
- * JMX code does not change when those engine calls change: until {@code dump()} lands,
- * {@link #dump} throws {@link UnsupportedOperationException}.
- */
+/** Calls into {@code CpuRuntime.hotplug()} and {@code CpuRuntime.dump()}, kept in one class for the JMX beans. */
 final class EngineAccess {
     private EngineAccess() {
     }
@@ -21,14 +17,14 @@ final class EngineAccess {
     }
 
     static boolean offline(CpuRuntime rt, int cpu) {
-        return rt.hotplug().offline(cpu);
+        return rt.hotplug().offline(cpu, "jmx");
     }
 
     static boolean online(CpuRuntime rt, int cpu) {
-        return rt.hotplug().online(cpu);
+        return rt.hotplug().online(cpu, "jmx");
     }
 
     static String dump(CpuRuntime rt) {
-        throw new UnsupportedOperationException("CpuRuntime.dump() is not in this build of corewq");
+        return rt.dump();
     }
 }

@@ -88,6 +88,9 @@ public final class CorewqMeterBinder implements MeterBinder, WorkqueueListener {
             return;
         }
         registries.add(registry);
+        if (registries.size() == 1) {
+            rt.addWorkqueueListener(this); // later workqueues get meters too
+        }
         Gauge.builder("corewq.cpus.possible", rt, r -> r.cpus().size())
                 .tags(tags).description("CPUs the corewq runtime may use").register(registry);
         Gauge.builder("corewq.cpus.online", rt, r -> r.onlineCpus().size())
