@@ -495,6 +495,11 @@ public final class CpuRuntime implements AutoCloseable {
         }
     }
 
+    /** The {@code runtime=} key of this runtime's MBeans ({@code io.corewq:type=Runtime,runtime=KEY}), or null when JMX is off. */
+    public String jmxRuntimeKey() {
+        return jmx == null ? null : jmx.runtimeKey();
+    }
+
     /** Observers (JMX, Micrometer) told when workqueues are allocated and destroyed. */
     public void addWorkqueueListener(io.corewq.observe.WorkqueueListener l) {
         wqListeners.add(Objects.requireNonNull(l, "listener is null"));

@@ -114,7 +114,6 @@ final class PoolWorkqueue {
                 break;
             }
         }
-        n.markQueued();
         n.activated = activated;
         if (activated) {
             pool.push(n);

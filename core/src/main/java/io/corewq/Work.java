@@ -167,24 +167,29 @@ public class Work extends Node {
     }
 
     /**
-     * A free entry for the instance the caller owns PENDING for: the item itself unless its stale
-     * entry is still in some queue.
+     * Claims a free entry for the instance the caller owns PENDING for: the item itself unless its
+     * stale entry is still in some queue. The entry is marked queued here, before its fields are
+     * written: if PENDING is taken away (cancel) before the entry reaches a queue, the next owner
+     * must not pick the same entry while this one still fills it in and offers it.
      *
      * <p>CONTEXT: caller owns PENDING (so the spare array has a single writer).
      */
     final Node freeEntry() {
         if (!isQueued()) {
+            markQueued();
             return this;
         }
         Node[] s = spares;
         if (s != null) {
             for (Node n : s) {
                 if (!n.isQueued()) {
+                    n.markQueued();
                     return n;
                 }
             }
         }
         Node n = new Node(this);
+        n.markQueued();
         Node[] grown = new Node[s == null ? 1 : s.length + 1];
         if (s != null) {
             System.arraycopy(s, 0, grown, 0, s.length);

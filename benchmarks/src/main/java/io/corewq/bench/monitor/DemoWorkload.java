@@ -5,7 +5,6 @@ import io.corewq.CpuRuntime;
 import io.corewq.Work;
 import io.corewq.Workqueue;
 import io.corewq.WqFlag;
-import io.corewq.observe.CorewqJmx;
 import java.io.PrintStream;
 import java.util.EnumSet;
 import java.util.Set;
@@ -41,31 +40,23 @@ public final class DemoWorkload implements AutoCloseable {
     /** Immutable. */
     private final CpuRuntime rt;
     /** Immutable. */
-    private final CorewqJmx jmx;
-    /** Immutable. */
     private final Thread producer;
     /** Written by close(), read by the producer. */
     private volatile boolean stop;
 
     private DemoWorkload() {
-        this.rt = CpuRuntime.builder().build();
-        CorewqJmx j = null;
+        this.rt = CpuRuntime.builder().jmx(true).build(); // the runtime registers its MBeans itself
         try {
             Workqueue percpu = rt.allocWorkqueue("demo_percpu", Set.of(), 0);
             Workqueue blocking = rt.allocWorkqueue("demo_blocking", Set.of(), 0);
             Workqueue hog = rt.allocWorkqueue("demo_hog", Set.of(), 0);
             Workqueue unbound = rt.allocWorkqueue("demo_unbound", EnumSet.of(WqFlag.UNBOUND), 0);
             Workqueue reclaim = rt.allocWorkqueue("demo_reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 0);
-            j = CorewqJmx.register(rt, false);
             this.producer = new Thread(() -> produce(percpu, blocking, hog, unbound, reclaim), "corewq-demo-producer");
         } catch (RuntimeException | Error e) {
-            if (j != null) {
-                j.close();
-            }
             rt.close();
             throw e;
         }
-        this.jmx = j;
         producer.setDaemon(true);
     }
 
@@ -83,7 +74,7 @@ public final class DemoWorkload implements AutoCloseable {
 
     /** The {@code runtime} key of its MBeans. */
     public String runtimeKey() {
-        return jmx.runtimeKey();
+        return rt.jmxRuntimeKey();
     }
 
     private void produce(Workqueue percpu, Workqueue blocking, Workqueue hog, Workqueue unbound, Workqueue reclaim) {
@@ -145,8 +136,7 @@ public final class DemoWorkload implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        jmx.close();
-        rt.close();
+        rt.close(); // unregisters the MBeans
     }
 
     /** Runs the workload in this JVM for {@code --seconds N} (default 60), then exits. */
