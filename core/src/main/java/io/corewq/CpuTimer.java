@@ -14,7 +14,9 @@ import java.util.Arrays;
  * earliest wakes the carrier if it is parked, so it re-computes its park time.
  *
  * <p>State changes of the TIMER bit happen only under the lock of the timer that holds (or is
- * about to hold) the item, so an item is in at most one heap and TIMER is set iff it is in one.
+ * about to hold) the item, and an item leaves the heap before its TIMER bit clears (after that,
+ * another thread may take PENDING and arm it on another CPU's timer), so an item is in at most one
+ * heap and its heap fields belong to that heap's lock.
  */
 final class CpuTimer {
     /** Immutable. */
@@ -138,6 +140,8 @@ final class CpuTimer {
             if (dw.timer != this) {
                 return -1L;
             }
+            wq = dw.targetWq;
+            remove(dw); // out of the heap before TIMER clears: once it does, another thread may arm dw elsewhere
             for (;;) {
                 long st = dw.state;
                 next = (st & ~Work.TIMER) + Work.SEQ_UNIT;
@@ -145,8 +149,6 @@ final class CpuTimer {
                     break;
                 }
             }
-            wq = dw.targetWq;
-            remove(dw);
         }
         wq.armedDelta(-1);
         return next;
@@ -165,10 +167,10 @@ final class CpuTimer {
             if (dw.timer != this) {
                 return false;
             }
-            seq = clearTimerBit(dw);
             wq = dw.targetWq;
             target = dw.targetCpu;
-            remove(dw);
+            remove(dw); // before TIMER clears (see disarm)
+            seq = clearTimerBit(dw);
         }
         wq.insertFired(dw, seq, target, cpu); // queue before un-counting: drain never sees neither
         wq.armedDelta(-1);
@@ -191,11 +193,11 @@ final class CpuTimer {
         synchronized (this) {
             while (size > 0 && heap[0].deadline - now <= 0 && n < batch.length) {
                 DelayedWork dw = heap[0];
-                batchSeq[n] = clearTimerBit(dw);
                 batchWq[n] = dw.targetWq; // read under the lock: once TIMER is clear a re-arm may rewrite them
                 batchCpu[n] = dw.targetCpu;
+                remove(dw); // before TIMER clears (see disarm)
+                batchSeq[n] = clearTimerBit(dw);
                 batch[n++] = dw;
-                remove(dw);
             }
         }
         for (int i = 0; i < n; i++) {
@@ -203,7 +205,11 @@ final class CpuTimer {
             Workqueue wq = batchWq[i];
             batch[i] = null;
             batchWq[i] = null;
-            wq.insertFired(dw, batchSeq[i], batchCpu[i], cpu); // queue before un-counting (drain)
+            try {
+                wq.insertFired(dw, batchSeq[i], batchCpu[i], cpu); // queue before un-counting (drain)
+            } catch (RuntimeException e) {
+                carrierPool.rt.log.error("corewq: could not queue expired {} on workqueue {}", dw, wq.name(), e);
+            }
             wq.armedDelta(-1);
         }
         return n;
@@ -254,13 +260,13 @@ final class CpuTimer {
                 if (dw.targetWq != wq) {
                     continue;
                 }
+                remove(dw); // before the state change (see disarm)
                 for (;;) {
                     long st = dw.state;
                     if (Work.STATE.compareAndSet(dw, st, (st & ~(Work.TIMER | Work.PENDING)) + Work.SEQ_UNIT)) {
                         break;
                     }
                 }
-                remove(dw);
                 dw.wakeWaiters();
                 n++;
             }

@@ -42,8 +42,13 @@ class Node {
         this.work = work == null ? (Work) this : work;
     }
 
-    final void markQueued() {
-        IN_QUEUE.setRelease(this, true);
+    /**
+     * Claims this entry for a new instance. Two threads may insert the same item at once (a timer
+     * fire or re-arm whose PENDING was taken over by a cancel and then a new queue), so the claim is
+     * a CAS: one entry, one filler.
+     */
+    final boolean claim() {
+        return IN_QUEUE.compareAndSet(this, false, true);
     }
 
     final void markPopped() {

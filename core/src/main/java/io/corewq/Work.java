@@ -72,7 +72,7 @@ public class Work extends Node {
     /** PENDING owner (plain; racy reads by deadlock checks and dumps): the entry of the pending instance. */
     Node liveEntry;
 
-    /** PENDING owner only: spare entries for instances queued while a stale entry is still queued. */
+    /** Under this item's monitor (written), racy-free reads under it too: spare entries for instances queued while a stale entry is still queued. */
     private Node[] spares;
 
     /** Written by the consumer that sets DEFERRED (before the CAS); read by the runner after seeing it. */
@@ -167,36 +167,35 @@ public class Work extends Node {
     }
 
     /**
-     * Claims a free entry for the instance the caller owns PENDING for: the item itself unless its
-     * stale entry is still in some queue. The entry is marked queued here, before its fields are
-     * written: if PENDING is taken away (cancel) before the entry reaches a queue, the next owner
-     * must not pick the same entry while this one still fills it in and offers it.
-     *
-     * <p>CONTEXT: caller owns PENDING (so the spare array has a single writer).
+     * Claims a free entry for a new instance: the item itself unless its stale entry is still in
+     * some queue, else a spare. The claim (a CAS) happens before the entry's fields are written.
+     * Usually one thread inserts at a time (the owner of PENDING), but a timer fire or a re-arm can
+     * lose PENDING to a cancel and a new queue while it still inserts its (by then stale) instance:
+     * both then claim here, and get different entries.
      */
     final Node freeEntry() {
-        if (!isQueued()) {
-            markQueued();
+        if (claim()) {
             return this;
         }
-        Node[] s = spares;
-        if (s != null) {
-            for (Node n : s) {
-                if (!n.isQueued()) {
-                    n.markQueued();
-                    return n;
+        synchronized (this) { // slow path: only after a cancel left a stale entry queued
+            Node[] s = spares;
+            if (s != null) {
+                for (Node n : s) {
+                    if (n.claim()) {
+                        return n;
+                    }
                 }
             }
+            Node n = new Node(this);
+            n.claim();
+            Node[] grown = new Node[s == null ? 1 : s.length + 1];
+            if (s != null) {
+                System.arraycopy(s, 0, grown, 0, s.length);
+            }
+            grown[grown.length - 1] = n;
+            spares = grown;
+            return n;
         }
-        Node n = new Node(this);
-        n.markQueued();
-        Node[] grown = new Node[s == null ? 1 : s.length + 1];
-        if (s != null) {
-            System.arraycopy(s, 0, grown, 0, s.length);
-        }
-        grown[grown.length - 1] = n;
-        spares = grown;
-        return n;
     }
 
     /**
