@@ -77,7 +77,17 @@ public final class CpuRuntime implements AutoCloseable {
     private final WorkExceptionHandler exceptionHandler;
     final int id = RUNTIME_IDS.incrementAndGet();
 
-    private final ConcurrentHashMap<Boolean, WorkerPool> unboundPools = new ConcurrentHashMap<>();
+    /** Under {@link #unboundLock}: unbound pools by attributes, shared by every workqueue that has them. */
+    private final java.util.Map<PoolKey, WorkerPool> unboundPools = new java.util.HashMap<>();
+    private final Object unboundLock = new Object();
+    /** Snapshot of the unbound pools for the monitor and dumps (replaced under the lock). */
+    private volatile List<WorkerPool> unboundList = List.of();
+    /** Immutable: CPU topology, for affinity scopes. */
+    private final io.corewq.cpu.Topology topology;
+
+    /** What makes two unbound pools the same: the pod they serve, where workers may run, priority. */
+    private record PoolKey(CpuSet pod, CpuSet bind, boolean highpri) {
+    }
     private final AtomicInteger nextUnboundId = new AtomicInteger();
     private final List<Workqueue> workqueues = new CopyOnWriteArrayList<>();
     /** Immutable: what each carrier's pinning check found. */
@@ -118,6 +128,7 @@ public final class CpuRuntime implements AutoCloseable {
         CpuSet set = logical ? CpuSet.range(0, b.logicalCpus)
                 : b.selection.withSystemProperties().resolve(CpuSelection.processCpus(binder));
         this.cpus = set;
+        this.topology = b.topology != null ? b.topology : logical ? io.corewq.cpu.Topology.flat(set) : io.corewq.cpu.Topology.system();
         CpuSet startOffline = b.startOffline.and(set);
         if (startOffline.equals(set)) {
             throw new IllegalArgumentException("every CPU of " + set + " would start offline");
@@ -248,13 +259,15 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     /**
-     * The CPU the calling worker is pinned to and serving as an associated per-CPU pool right now,
-     * or -1 (not a corewq worker, unpinned, or its pool's CPU is offline). For placement checks:
-     * {@code binder().currentCpu()} must then equal it.
+     * For placement checks: the CPU whose <em>associated</em> per-CPU pool the calling worker serves,
+     * when that CPU's carrier pinning was verified; else -1 (not a corewq worker, pinning off or
+     * unverified there, or the CPU is offline and the pool disassociated). When it returns c,
+     * {@code binder().currentCpu()} must be c: anything else is a misplaced item.
      */
     public static int currentPinnedCpu() {
         Worker w = Worker.current();
-        if (w == null || !w.pinned || !w.pool.isBound() || w.pool.disassociated || w.boundEpoch != w.pool.bindEpoch) {
+        if (w == null || !w.pool.isBound() || w.pool.disassociated || !w.pool.rt.pinningOn()
+                || w.pool.rt.pinning.state(w.pool.cpu) != PinningStatus.State.PINNED) {
             return -1;
         }
         return w.pool.cpu;
@@ -464,14 +477,31 @@ public final class CpuRuntime implements AutoCloseable {
         if (maxActive < 0 || maxActive > Workqueue.MAX_ACTIVE) {
             throw new IllegalArgumentException("max_active " + maxActive + " out of range 0.." + Workqueue.MAX_ACTIVE + " for workqueue " + name);
         }
-        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false));
+        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false, null));
+    }
+
+    /**
+     * Allocates an unbound workqueue with attributes (cpumask, priority, affinity scope, strict).
+     *
+     * @throws IllegalArgumentException if {@code flags} lacks UNBOUND, or as {@link #allocWorkqueue(String, Set, int)}
+     */
+    public Workqueue allocWorkqueue(String name, Set<WqFlag> flags, int maxActive, WqAttrs attrs) {
+        Objects.requireNonNull(attrs, "attrs is null");
+        if (!flags.contains(WqFlag.UNBOUND)) {
+            throw new IllegalArgumentException("attributes " + attrs + " need an UNBOUND workqueue; flags of " + name + " are " + flags);
+        }
+        Objects.requireNonNull(name, "workqueue name is null");
+        if (maxActive < 0 || maxActive > Workqueue.MAX_ACTIVE) {
+            throw new IllegalArgumentException("max_active " + maxActive + " out of range 0.." + Workqueue.MAX_ACTIVE + " for workqueue " + name);
+        }
+        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false, attrs));
     }
 
     /** Allocates an ordered workqueue: one item at a time, in queueing order, whatever CPU queues. */
     public Workqueue allocOrderedWorkqueue(String name, Set<WqFlag> flags) {
         Objects.requireNonNull(name, "workqueue name is null");
         Objects.requireNonNull(flags, "flags is null");
-        return register(new Workqueue(this, name, flags, 1, true));
+        return register(new Workqueue(this, name, flags, 1, true, null));
     }
 
     private Workqueue register(Workqueue wq) {
@@ -525,12 +555,64 @@ public final class CpuRuntime implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(workqueues));
     }
 
-    WorkerPool unboundPool(boolean highpri) {
-        return unboundPools.computeIfAbsent(highpri, h -> {
-            WorkerPool p = new WorkerPool(this, -1, h, nextUnboundId.getAndIncrement(), cpus);
-            p.createWorker(false);
+    /**
+     * The pwqs of an unbound workqueue for {@code a}: one per pod of the attribute's cpumask under
+     * its affinity scope (a single one for an ordered workqueue), each on the shared pool of its
+     * attributes, and which pod serves each CPU.
+     */
+    Workqueue.PodSet buildPods(Workqueue wq, WqAttrs a, int limit) {
+        CpuSet mask = a.cpumask() == null ? cpus : a.cpumask().and(cpus);
+        if (mask.isEmpty()) {
+            throw new IllegalArgumentException("cpumask " + a.cpumask() + " of workqueue " + wq.name()
+                    + " has none of the runtime's CPUs " + cpus);
+        }
+        io.corewq.cpu.Pods pods = wq.ordered ? null : a.scope().partition(topology, mask);
+        List<CpuSet> podMasks = wq.ordered ? List.of(mask) : pods.pods();
+        PoolWorkqueue[] pwqs = new PoolWorkqueue[podMasks.size()];
+        for (int i = 0; i < pwqs.length; i++) {
+            CpuSet pod = podMasks.get(i);
+            WorkerPool pool = acquireUnboundPool(new PoolKey(pod, a.strict() ? pod : mask, a.highpri()));
+            pwqs[i] = new PoolWorkqueue(wq, pool, limit);
+        }
+        PoolWorkqueue[] byCpu = new PoolWorkqueue[cpuById.length];
+        for (int c : cpuIds) {
+            int idx = pods == null ? 0 : pods.indexOf(c);
+            byCpu[c] = pwqs[idx >= 0 ? idx : Math.floorMod(c, pwqs.length)]; // CPUs outside the mask spread over the pods
+        }
+        return new Workqueue.PodSet(pwqs, byCpu);
+    }
+
+    private WorkerPool acquireUnboundPool(PoolKey k) {
+        synchronized (unboundLock) {
+            WorkerPool p = unboundPools.get(k);
+            if (p == null) {
+                p = new WorkerPool(this, -1, k.highpri(), nextUnboundId.getAndIncrement(), k.pod());
+                p.bindMask = k.bind();
+                p.key = k;
+                unboundPools.put(k, p);
+                unboundList = List.copyOf(unboundPools.values());
+                p.createWorker(false);
+            }
+            p.refs++;
             return p;
-        });
+        }
+    }
+
+    /** A pwq on {@code p} died: the pool stops when no workqueue uses it any more. */
+    void releaseUnboundPool(WorkerPool p) {
+        synchronized (unboundLock) {
+            if (--p.refs > 0) {
+                return;
+            }
+            unboundPools.remove((PoolKey) p.key);
+            unboundList = List.copyOf(unboundPools.values());
+        }
+        p.stopAsync();
+    }
+
+    /** The CPU topology the runtime's affinity scopes use. */
+    public io.corewq.cpu.Topology topology() {
+        return topology;
     }
 
     /** The kernel's system_wq: per-CPU, for short items. */
@@ -772,7 +854,7 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     java.util.Collection<WorkerPool> unboundPoolList() {
-        return unboundPools.values();
+        return unboundList;
     }
 
     boolean isStopping() {
@@ -888,7 +970,7 @@ public final class CpuRuntime implements AutoCloseable {
                 cpuById[c].normal.stop();
                 cpuById[c].highpri.stop();
             }
-            for (WorkerPool p : unboundPools.values()) {
+            for (WorkerPool p : unboundList) {
                 p.stop();
             }
             for (Thread t : threads) {
@@ -918,6 +1000,7 @@ public final class CpuRuntime implements AutoCloseable {
         private CpuSet startOffline = CpuSet.empty();
         private Duration followInterval = Duration.ofMillis(100);
         private boolean jmx = true;
+        private io.corewq.cpu.Topology topology;
         private boolean jmxHotplugOps;
 
         private Builder() {
@@ -1004,6 +1087,12 @@ public final class CpuRuntime implements AutoCloseable {
          */
         public Builder followOsCpus(Duration interval) {
             this.followInterval = nonNegative("followOsCpus", interval);
+            return this;
+        }
+
+        /** Use this topology for affinity scopes (default: read from sysfs; flat for logical CPUs). */
+        public Builder topology(io.corewq.cpu.Topology t) {
+            this.topology = Objects.requireNonNull(t, "topology is null");
             return this;
         }
 

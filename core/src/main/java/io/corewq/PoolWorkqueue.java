@@ -57,6 +57,10 @@ final class PoolWorkqueue {
     final WorkerPool pool;
     /** Written by setMaxActive/freeze/thaw (under the workqueue's monitor); read by producers. */
     private volatile int limit;
+    /** Under the workqueue's monitor: replaced by applyAttrs; drains, then dies. */
+    volatile boolean retired;
+    /** Under the workqueue's monitor: retired and empty; enqueue backs out (see {@link #enqueue}). */
+    volatile boolean dead;
 
     // keep the hot word off the line of the read-mostly fields above
     @SuppressWarnings("unused")
@@ -97,7 +101,7 @@ final class PoolWorkqueue {
      *
      * <p>CONTEXT: caller owns the item's PENDING bit and filled in {@code n.pwq} and {@code n.seq}.
      */
-    void enqueue(Node n) {
+    boolean enqueue(Node n) {
         final int lim = limit;
         boolean nobodyWaits = inactive.isEmpty();
         boolean activated;
@@ -114,6 +118,12 @@ final class PoolWorkqueue {
                 break;
             }
         }
+        // A retired pwq dies once empty: it sets dead, then re-reads the counts; we took our ticket,
+        // then read dead. One of us sees the other (both sequentially consistent).
+        if (dead) {
+            WORD.getAndAdd(this, -(unit(n.color) + (activated ? ACTIVE_UNIT : 0)));
+            return false;
+        }
         n.activated = activated;
         if (activated) {
             pool.push(n);
@@ -121,6 +131,7 @@ final class PoolWorkqueue {
             inactive.offer(n);
             pump();
         }
+        return true;
     }
 
     /** Takes an active slot if one is free. */
@@ -169,6 +180,9 @@ final class PoolWorkqueue {
         }
         if (wq.flusher != null) {
             wq.wakeFlusher();
+        }
+        if (retired && inFlightTotal() == 0) {
+            wq.reapRetired(this);
         }
     }
 

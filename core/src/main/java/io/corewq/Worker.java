@@ -176,7 +176,7 @@ final class Worker implements Runnable {
                 pinned = pool.rt.pinThread(pool.cpu);
             }
         } else if (pool.rt.pinningOn()) {
-            pinned = pool.rt.binder.bind(pool.cpumask);
+            pinned = pool.rt.binder.bind(pool.bindMask != null ? pool.bindMask : pool.cpumask); // strict: the pod; else the cpumask
         }
         boundEpoch = epoch;
     }
@@ -219,6 +219,9 @@ final class Worker implements Runnable {
             final CpuTimer timer = p.timer;
             Node n = p.worklist.relaxedPoll();
             if (n != null) {
+                if (boundEpoch != p.bindEpoch) {
+                    bind(); // the item may have been queued after a hotplug flip this loop has not seen yet
+                }
                 process(n);
                 idleRounds = 0;
                 if (timer != null && (++ops & 63) == 0) {

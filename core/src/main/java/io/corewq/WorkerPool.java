@@ -97,6 +97,10 @@ final class WorkerPool {
 
     /** Set once by close. */
     volatile boolean stopping;
+    /** Unbound: its key in the runtime's pool map; under the runtime's unbound lock. */
+    Object key;
+    /** Unbound: pwqs using this pool; under the runtime's unbound lock. */
+    int refs;
 
     /** Under the hotplug write lock: the pool's CPU is offline; its workers run unpinned. */
     volatile boolean disassociated;
@@ -548,6 +552,14 @@ final class WorkerPool {
         }
         if (holder == w) {
             HOLDER.compareAndSet(this, w, null);
+        }
+    }
+
+    /** Stops every worker without waiting (an unbound pool nobody uses any more; its threads end by themselves). */
+    void stopAsync() {
+        stopping = true;
+        for (Worker w : workersSnapshot()) {
+            LockSupport.unpark(w.thread);
         }
     }
 

@@ -53,10 +53,23 @@ public final class Workqueue implements AutoCloseable {
 
     /** Immutable: per-CPU pwqs indexed by CPU id (null for CPUs outside the runtime), or null. */
     final PoolWorkqueue[] percpu;
-    /** Immutable: the unbound pwq, or null. */
-    final PoolWorkqueue unboundPwq;
-    /** Immutable: every pwq. */
-    final PoolWorkqueue[] all;
+    /** Unbound: the current pod layout, replaced whole by {@link #applyAttrs} (under this object's monitor). */
+    private volatile PodSet pods;
+    /** Unbound: the current attributes. */
+    private volatile WqAttrs attrs;
+    /** Every pwq: current ones and retired ones still draining. Replaced whole under this object's monitor. */
+    volatile PoolWorkqueue[] all;
+
+    /** An unbound workqueue's pwqs: one per pod, and the pod pwq of each CPU. Immutable. */
+    static final class PodSet {
+        final PoolWorkqueue[] pods;
+        final PoolWorkqueue[] byCpu;
+
+        PodSet(PoolWorkqueue[] pods, PoolWorkqueue[] byCpu) {
+            this.pods = pods;
+            this.byCpu = byCpu;
+        }
+    }
 
     /** Under flushLock: the thread waiting in flush/drain/freeze, woken by retire. */
     volatile Thread flusher;
@@ -76,7 +89,7 @@ public final class Workqueue implements AutoCloseable {
     /** Any thread: armed delayed items targeting this workqueue. */
     private final AtomicLong armed = new AtomicLong();
 
-    Workqueue(CpuRuntime rt, String name, Set<WqFlag> flags, int maxActive, boolean ordered) {
+    Workqueue(CpuRuntime rt, String name, Set<WqFlag> flags, int maxActive, boolean ordered, WqAttrs attrs) {
         this.rt = rt;
         this.name = name;
         EnumSet<WqFlag> f = flags.isEmpty() ? EnumSet.noneOf(WqFlag.class) : EnumSet.copyOf(flags);
@@ -92,10 +105,17 @@ public final class Workqueue implements AutoCloseable {
         boolean highpri = f.contains(WqFlag.HIGHPRI);
         if (unbound) {
             percpu = null;
-            unboundPwq = new PoolWorkqueue(this, rt.unboundPool(highpri), maxActive);
-            all = new PoolWorkqueue[] {unboundPwq};
+            WqAttrs a = attrs == null ? WqAttrs.defaults() : attrs;
+            if (highpri) {
+                a = a.highpri(true);
+            }
+            this.attrs = a;
+            this.pods = rt.buildPods(this, a, maxActive);
+            all = pods.pods.clone();
         } else {
-            unboundPwq = null;
+            if (attrs != null) {
+                throw new IllegalArgumentException("workqueue " + name + " is per-CPU: attributes " + attrs + " apply to UNBOUND workqueues only");
+            }
             percpu = new PoolWorkqueue[rt.cpus().last() + 1];
             all = new PoolWorkqueue[rt.cpus().size()];
             int i = 0;
@@ -291,10 +311,15 @@ public final class Workqueue implements AutoCloseable {
     /** Queues the instance the caller owns PENDING for. */
     final void insert(Work w, int seq, PoolWorkqueue pwq) {
         Node n = w.freeEntry();
-        n.pwq = pwq;
         n.seq = seq;
         w.liveEntry = n;
-        pwq.enqueue(n);
+        for (;;) {
+            n.pwq = pwq;
+            if (pwq.enqueue(n)) {
+                return;
+            }
+            pwq = pwqFor(rt.localCpu()); // it retired meanwhile (applyAttrs): a current pod
+        }
     }
 
     /** A timer expired: queue the instance (allowed while draining: it was queued before). */
@@ -304,7 +329,84 @@ public final class Workqueue implements AutoCloseable {
     }
 
     final PoolWorkqueue pwqFor(int cpu) {
-        return unbound ? unboundPwq : percpu[cpu];
+        return unbound ? pods.byCpu[cpu] : percpu[cpu];
+    }
+
+    /** The attributes of an unbound workqueue (null for a per-CPU one). */
+    public WqAttrs attrs() {
+        return attrs;
+    }
+
+    /**
+     * Applies new attributes to a live unbound workqueue (the kernel's apply_workqueue_attrs): new
+     * items go to the pools of the new pods at once; items already queued finish in the old pools,
+     * which retire when their work is done (and stop when no workqueue uses them). An ordered
+     * workqueue keeps its order: its new pool_workqueue starts only once the old one is empty.
+     *
+     * @throws IllegalStateException for a per-CPU or destroyed workqueue
+     * @throws IllegalArgumentException when the cpumask has none of the runtime's CPUs
+     */
+    public void applyAttrs(WqAttrs a) {
+        Objects.requireNonNull(a, "attrs is null");
+        if (!unbound) {
+            throw new IllegalStateException("workqueue " + name + " is per-CPU: it has no unbound attributes to apply");
+        }
+        synchronized (this) {
+            if (life == DESTROYED) {
+                throw new IllegalStateException("workqueue " + name + " is destroyed");
+            }
+            PodSet old = pods;
+            PodSet fresh = rt.buildPods(this, a, ordered ? 0 : frozen ? 0 : maxActive);
+            java.util.List<PoolWorkqueue> next = new java.util.ArrayList<>(java.util.Arrays.asList(fresh.pods));
+            for (PoolWorkqueue p : all) {
+                if (!p.dead) {
+                    p.retired |= !java.util.Arrays.asList(fresh.pods).contains(p);
+                    if (p.retired) {
+                        next.add(p);
+                    }
+                }
+            }
+            all = next.toArray(new PoolWorkqueue[0]);
+            pods = fresh;
+            attrs = a;
+            for (PoolWorkqueue p : old.pods) {
+                reapRetired(p);
+            }
+            if (ordered) {
+                unplugIfAlone();
+            }
+        }
+    }
+
+    /** A retired pwq that is empty dies: out of {@link #all}, its pool released. */
+    synchronized void reapRetired(PoolWorkqueue p) {
+        if (!p.retired || p.dead) {
+            return;
+        }
+        p.dead = true; // then re-check: an enqueue that took a ticket first is seen, a later one sees dead
+        if (p.inFlightTotal() != 0) {
+            p.dead = false;
+            return;
+        }
+        java.util.List<PoolWorkqueue> next = new java.util.ArrayList<>(java.util.Arrays.asList(all));
+        next.remove(p);
+        all = next.toArray(new PoolWorkqueue[0]);
+        rt.releaseUnboundPool(p.pool);
+        if (ordered) {
+            unplugIfAlone();
+        }
+    }
+
+    /** Ordered: the current pwq starts once no retired one is left (one item at a time, in order). */
+    private void unplugIfAlone() {
+        for (PoolWorkqueue p : all) {
+            if (p.retired) {
+                return;
+            }
+        }
+        for (PoolWorkqueue p : pods.pods) {
+            p.setLimit(frozen ? 0 : maxActive);
+        }
     }
 
     private static void checkWork(Work w) {
@@ -462,6 +564,16 @@ public final class Workqueue implements AutoCloseable {
         rt.unregister(this);
         if (rescuer != null) {
             rt.stopRescuer(rescuer);
+        }
+        if (unbound) {
+            synchronized (this) {
+                for (PoolWorkqueue p : all) {
+                    if (!p.dead) {
+                        p.dead = true;
+                        rt.releaseUnboundPool(p.pool);
+                    }
+                }
+            }
         }
     }
 

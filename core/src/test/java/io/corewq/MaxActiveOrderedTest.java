@@ -190,8 +190,9 @@ class MaxActiveOrderedTest {
         Workqueue a = rt.allocWorkqueue("ua", Set.of(WqFlag.UNBOUND), 0);
         Workqueue b = rt.allocWorkqueue("ub", Set.of(WqFlag.UNBOUND), 4);
         Workqueue h = rt.allocWorkqueue("uh", Set.of(WqFlag.UNBOUND, WqFlag.HIGHPRI), 0);
-        assertTrue(a.unboundPwq.pool == b.unboundPwq.pool, "equal attributes must share the pool");
-        assertTrue(a.unboundPwq.pool != h.unboundPwq.pool, "different attributes must not");
+        int c = rt.cpus().first();
+        assertTrue(a.pwqFor(c).pool == b.pwqFor(c).pool, "equal attributes must share the pool");
+        assertTrue(a.pwqFor(c).pool != h.pwqFor(c).pool, "different attributes must not");
         AtomicReference<String> na = new AtomicReference<>();
         AtomicReference<String> nb = new AtomicReference<>();
         Work wa = new Work(() -> na.set(Thread.currentThread().getName()));
