@@ -259,15 +259,17 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     /**
-     * For placement checks: the CPU whose <em>associated</em> per-CPU pool the calling worker serves,
-     * when that CPU's carrier pinning was verified; else -1 (not a corewq worker, pinning off or
-     * unverified there, or the CPU is offline and the pool disassociated). When it returns c,
-     * {@code binder().currentCpu()} must be c: anything else is a misplaced item.
+     * For placement checks: the CPU whose per-CPU pool the calling work item runs in, when the pool
+     * has been associated (its CPU online) since the item started and that CPU's pinning was
+     * verified; else -1 (not a corewq worker, pinning off or unverified, the CPU offline, or a
+     * hotplug flip since the item started — as in the kernel, an item in flight across a flip may
+     * finish elsewhere). When it returns c, {@code binder().currentCpu()} must be c: anything else
+     * is a misplaced item.
      */
     public static int currentPinnedCpu() {
         Worker w = Worker.current();
-        if (w == null || !w.pool.isBound() || w.pool.disassociated || !w.pool.rt.pinningOn()
-                || w.pool.rt.pinning.state(w.pool.cpu) != PinningStatus.State.PINNED) {
+        if (w == null || !w.pool.isBound() || w.pool.disassociated || w.itemEpoch != w.pool.bindEpoch
+                || !w.pinned || !w.pool.rt.pinningOn()) {
             return -1;
         }
         return w.pool.cpu;

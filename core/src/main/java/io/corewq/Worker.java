@@ -81,6 +81,8 @@ final class Worker implements Runnable {
     volatile boolean pinned;
     /** This thread only: the pool's bind epoch this worker last bound itself for. */
     int boundEpoch = -1;
+    /** This thread only: the bind epoch the current item started under (placement checks). */
+    int itemEpoch = -1;
     /** This thread only: running a hotplug callback (reentrancy guard). */
     volatile boolean hotplugCallback;
     /** This thread only: when the carrier last checked which CPU it runs on. */
@@ -219,9 +221,6 @@ final class Worker implements Runnable {
             final CpuTimer timer = p.timer;
             Node n = p.worklist.relaxedPoll();
             if (n != null) {
-                if (boundEpoch != p.bindEpoch) {
-                    bind(); // the item may have been queued after a hotplug flip this loop has not seen yet
-                }
                 process(n);
                 idleRounds = 0;
                 if (timer != null && (++ops & 63) == 0) {
@@ -354,6 +353,10 @@ final class Worker implements Runnable {
             currentPwq = pwq;
             Workqueue wq = pwq.wq;
             if (managed) {
+                if (boundEpoch != pool.bindEpoch) {
+                    bind(); // a hotplug flip since this worker last bound itself: re-pin before the item
+                }
+                itemEpoch = boundEpoch;
                 ITEM_SEQ.setOpaque(this, itemSeq + 1);
                 if (phase == BETWEEN) {
                     PHASE.setRelease(this, IN_ITEM);

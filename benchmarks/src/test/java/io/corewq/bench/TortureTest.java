@@ -13,6 +13,23 @@ import org.junit.jupiter.api.Timeout;
 
 class TortureTest {
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void fifteenSecondsOnTheRealCpusPinnedMisplaceNothing() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        int status = Main.run(new String[] {"torture", "--seconds", "15"}, out, System.err);
+        String text = buf.toString(StandardCharsets.UTF_8);
+        System.out.print(text);
+        String last = text.strip().substring(text.strip().lastIndexOf('\n') + 1);
+        if (text.contains("needs at least 2 CPUs")) {
+            System.out.println("TortureTest (real CPUs) skipped: " + text.strip());
+            return;
+        }
+        assertTrue(last.matches("items=\\d+ hotplug_ops=\\d+ lost=0 duplicated=0 misplaced=0 stuck_flushes=0"), last);
+        assertEquals(0, status);
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void thirtySecondsWithEightLogicalCpusLoseNothing() throws Exception {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
