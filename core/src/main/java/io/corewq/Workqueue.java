@@ -469,13 +469,14 @@ public final class Workqueue implements AutoCloseable {
     private void flushLocked() {
         flusher = Thread.currentThread();
         try {
-            int[] colors = new int[all.length];
-            for (int i = 0; i < all.length; i++) {
-                colors[i] = all[i].flipColor();
+            PoolWorkqueue[] pwqs = all; // one snapshot: applyAttrs may replace the array meanwhile
+            int[] colors = new int[pwqs.length];
+            for (int i = 0; i < pwqs.length; i++) {
+                colors[i] = pwqs[i].flipColor();
             }
             boolean interrupted = false;
-            for (int i = 0; i < all.length; i++) {
-                while (all[i].inFlight(colors[i]) != 0) {
+            for (int i = 0; i < pwqs.length; i++) {
+                while (pwqs[i].inFlight(colors[i]) != 0) {
                     LockSupport.park(this);
                     interrupted |= Thread.interrupted();
                 }
