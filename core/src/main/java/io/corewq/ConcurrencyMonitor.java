@@ -3,7 +3,6 @@ package io.corewq;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -43,6 +42,29 @@ final class ConcurrencyMonitor implements Runnable {
     private volatile int sleeping;
     /** Monitor thread only. */
     private long lastScan;
+    /** For CPU-hog detection by CPU time, not wall time (null when the JVM cannot measure it). */
+    private final java.lang.management.ThreadMXBean threads = cpuTimeBean();
+
+    private static java.lang.management.ThreadMXBean cpuTimeBean() {
+        try {
+            java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+            return t.isThreadCpuTimeSupported() && t.isThreadCpuTimeEnabled() ? t : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** CPU time of {@code w}'s thread, or -1 when unknown. */
+    private long cpuTime(Worker w) {
+        if (threads == null) {
+            return -1;
+        }
+        try {
+            return threads.getThreadCpuTime(w.thread.getId());
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
 
     ConcurrencyMonitor(CpuRuntime rt) {
         this.rt = rt;
@@ -144,8 +166,9 @@ final class ConcurrencyMonitor implements Runnable {
         if (seq != h.monSeq) {
             h.monSeq = seq;
             h.monSince = now;
+            h.monCpuAtStart = cpuTime(h);
             h.monHog = false;
-        } else if (!h.monHog && now - h.monSince >= rt.hogNanos) {
+        } else if (!h.monHog && now - h.monSince >= rt.hogNanos && isHogging(h)) {
             h.monHog = true;
             if (cp != null) {
                 cp.wq.count(Worker.Counter.CPU_HOG);
@@ -160,6 +183,7 @@ final class ConcurrencyMonitor implements Runnable {
         }
         // Blocked means seen blocked in two samples in a row within the same item: a brief lock
         // handover or class-loading wait must not let a second CPU-bound item start beside it.
+        // A hog is judged on CPU time (isHogging), so an item the OS merely descheduled is none.
         boolean blockedNow = s == Thread.State.BLOCKED || s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
         // A disassociated pool is not concurrency-managed: any item that holds the slot for a whole
         // period while work waits gives it up.
@@ -171,6 +195,18 @@ final class ConcurrencyMonitor implements Runnable {
             }
             p.handOff();
         }
+    }
+
+    /**
+     * Whether the item has used the hog threshold in CPU time (as the kernel counts it), not just
+     * wall time: an item descheduled by the OS, or waiting, is not a hog.
+     */
+    private boolean isHogging(Worker h) {
+        if (h.monCpuAtStart < 0) {
+            return true; // no thread CPU clock here: fall back to wall time
+        }
+        long cpu = cpuTime(h);
+        return cpu < 0 || cpu - h.monCpuAtStart >= rt.hogNanos;
     }
 
     // ---- watchdog --------------------------------------------------------------------------
@@ -205,11 +241,6 @@ final class ConcurrencyMonitor implements Runnable {
         if (p.isBound()) {
             return h == null ? -1 : ((long) System.identityHashCode(h) << 32) | ((int) Worker.ITEM_SEQ.getOpaque(h) & 0xFFFF_FFFFL);
         }
-        long sum = 0;
-        List<Worker> ws = p.workersSnapshot();
-        for (Worker w : ws) {
-            sum += (int) Worker.ITEM_SEQ.getOpaque(w);
-        }
-        return sum;
+        return p.progressSum();
     }
 }

@@ -29,8 +29,10 @@ public final class HotplugLock {
     private volatile Thread writer;
 
     HotplugLock() {
-        int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 2) * 2 - 1);
-        this.stripes = Math.max(8, n);
+        // Many more stripes than threads that read at once, so two readers rarely share a line
+        // (a thread's stripe comes from its id and never moves).
+        int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 8) * 2 - 1);
+        this.stripes = Math.max(64, n);
         this.counts = new AtomicLongArray(stripes * PAD);
         this.guards = new Guard[stripes];
         for (int i = 0; i < stripes; i++) {

@@ -126,7 +126,7 @@ final class PoolWorkqueue {
         }
         n.activated = activated;
         if (activated) {
-            pool.push(n);
+            pool.push(n, false);
         } else {
             inactive.offer(n);
             pump();
@@ -153,6 +153,14 @@ final class PoolWorkqueue {
      * re-checks after letting go, so no free slot is left unused while entries wait.
      */
     void pump() {
+        pump(false);
+    }
+
+    /**
+     * As {@link #pump()}; {@code fromRetire}: called by a worker that just finished an item, which
+     * will poll its pool next (so activating onto its own pool need not wake an idle worker).
+     */
+    private void pump(boolean fromRetire) {
         while (!inactive.isEmpty() && activeOf(word) < limit) {
             if (!PUMPING.compareAndSet(this, 0, 1)) {
                 return;
@@ -161,7 +169,7 @@ final class PoolWorkqueue {
                 while (!inactive.isEmpty() && tryActivate()) {
                     Node n = inactive.poll(); // non-null: only the pumper consumes, and it saw an entry
                     n.activated = true;
-                    pool.push(n);
+                    pool.push(n, fromRetire);
                 }
             } finally {
                 pumping = 0;
@@ -174,9 +182,17 @@ final class PoolWorkqueue {
      * color ticket in one add, activate the next inactive entry, wake a flusher.
      */
     void retire(int color) {
+        retire(color, false);
+    }
+
+    /**
+     * As {@link #retire(int)}; {@code pollsNext}: the caller is a worker that goes straight back to
+     * polling its pool (so an entry it activates onto that pool needs no idle worker woken).
+     */
+    void retire(int color, boolean pollsNext) {
         WORD.getAndAdd(this, -(ACTIVE_UNIT + unit(color)));
         if (!inactive.isEmpty()) {
-            pump();
+            pump(pollsNext);
         }
         if (wq.flusher != null) {
             wq.wakeFlusher();

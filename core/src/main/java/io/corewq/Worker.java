@@ -95,6 +95,7 @@ final class Worker implements Runnable {
     long monSince;
     boolean monHog;
     int monBlockedSeq = -1;
+    long monCpuAtStart = -1;
 
     /** Rescuer only: pools that called for help. */
     final ConcurrentLinkedQueue<WorkerPool> maydays;
@@ -332,7 +333,7 @@ final class Worker implements Runnable {
         for (;;) {
             long st = w.state;
             if ((st & Work.PENDING) == 0 || Work.seqOf(st) != seq) {
-                pwq.retire(color); // cancelled or re-armed while queued
+                pwq.retire(color, rescuerOf == null); // cancelled or re-armed while queued
                 return;
             }
             if ((st & Work.RUNNING) != 0) {
@@ -357,12 +358,12 @@ final class Worker implements Runnable {
             current = w;
             currentPwq = pwq;
             Workqueue wq = pwq.wq;
+            ITEM_SEQ.setOpaque(this, itemSeq + 1); // progress for the monitor and the watchdog
             if (managed) {
                 if (boundEpoch != pool.bindEpoch) {
                     bind(); // a hotplug flip since this worker last bound itself: re-pin before the item
                 }
                 itemEpoch = boundEpoch;
-                ITEM_SEQ.setOpaque(this, itemSeq + 1);
                 if (phase == BETWEEN) {
                     PHASE.setRelease(this, IN_ITEM);
                     if (wq.cpuIntensive) {
@@ -402,7 +403,7 @@ final class Worker implements Runnable {
                         break;
                     }
                 } else if (Work.STATE.compareAndSet(w, st, st & ~Work.RUNNING)) {
-                    pwq.retire(color);
+                    pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
                     w.wakeWaiters();
                     return;
                 }

@@ -185,17 +185,22 @@ final class WorkerPool {
 
     // ---- producer side ---------------------------------------------------------------------
 
-    /** Offers an activated entry and wakes a consumer if needed. CONTEXT: any thread. */
-    void push(Node n) {
+    /**
+     * Offers an activated entry and wakes a consumer if needed. CONTEXT: any thread.
+     *
+     * @param fromRetire the caller is a worker that finished an item and polls next: when it is
+     *     one of this (unbound) pool's workers, no idle worker needs waking for this entry
+     */
+    void push(Node n, boolean fromRetire) {
         worklist.offer(n);
         if (isBound()) {
             if (sleeping != 0) {
                 wakeCarrier();
             }
         } else if (nrIdle.get() > 0) {
-            Worker me = Worker.current();
+            Worker me = fromRetire ? Worker.current() : null;
             if (me == null || me.pool != this) {
-                wakeIdle(); // a worker of this pool pushing (retire -> activate) polls next itself
+                wakeIdle();
             }
         } else if (workerCount() == 0) {
             maybeCreateWorker();
@@ -491,6 +496,17 @@ final class WorkerPool {
         synchronized (workersLock) {
             return new ArrayList<>(workers);
         }
+    }
+
+    /** Sum of the workers' item sequences (watchdog progress), without allocating. */
+    long progressSum() {
+        long sum = 0;
+        synchronized (workersLock) {
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                sum += (int) Worker.ITEM_SEQ.getOpaque(workers.get(i));
+            }
+        }
+        return sum;
     }
 
     int idleCount() {

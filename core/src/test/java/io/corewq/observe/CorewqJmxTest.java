@@ -154,9 +154,14 @@ class CorewqJmxTest {
     @Test
     void twoRuntimesInOneJvmDoNotCollideAndHotplugOperationsAreOptIn() throws Exception {
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
+        List<String> keys = new ArrayList<>();
         try (CpuRuntime a = CpuRuntime.builder().build(); CpuRuntime b = CpuRuntime.builder().build();
                 CorewqJmx ja = CorewqJmx.register(a, false); CorewqJmx jb = CorewqJmx.register(b, true)) {
             assertNotEquals(ja.runtimeKey(), jb.runtimeKey());
+            keys.add(ja.runtimeKey());
+            keys.add(jb.runtimeKey());
+            keys.add(a.jmxRuntimeKey());
+            keys.add(b.jmxRuntimeKey());
             ObjectName ea = CorewqJmx.workqueueObjectName(ja.runtimeKey(), "events");
             ObjectName eb = CorewqJmx.workqueueObjectName(jb.runtimeKey(), "events");
             assertTrue(mbs.isRegistered(ea));
@@ -196,7 +201,9 @@ class CorewqJmxTest {
             assertTrue(mbs.isRegistered(ea), "the first runtime's MBeans stay");
             assertThrows(IllegalArgumentException.class, () -> CorewqJmx.register(a, "bad key", false, mbs));
         }
-        assertTrue(mbs.queryNames(new ObjectName("io.corewq:*"), null).isEmpty(), "all unregistered");
+        for (String k : keys) { // other tests' runtimes may be alive in this JVM: look at ours only
+            assertTrue(mbs.queryNames(new ObjectName("io.corewq:runtime=" + k + ",*"), null).isEmpty(), "all unregistered: " + k);
+        }
     }
 
     @Test
