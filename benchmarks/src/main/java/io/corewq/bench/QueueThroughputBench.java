@@ -53,7 +53,8 @@ public class QueueThroughputBench {
     @State(Scope.Benchmark)
     public static class Target {
         /** Which row: see {@link Targets}. */
-        @Param({Targets.COREWQ, Targets.TPE, Targets.FJP})
+        @Param({Targets.COREWQ, Targets.COREWQ_UNBOUND, Targets.COREWQ_ORDERED, Targets.TPE,
+                Targets.FJP, Targets.FJP_COMMON, Targets.FIXED, Targets.JCTOOLS})
         public String executor;
 
         /** Items in flight per producer, the same bound for every row. */
