@@ -25,6 +25,11 @@ public final class ExecutorTarget implements QueueTarget {
         return new ExecuteProducer(executor, window);
     }
 
+    /** The executor this target submits to. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
     @Override
     public String describe() {
         return description;

@@ -16,7 +16,10 @@ import org.HdrHistogram.SingleWriterRecorder;
  * uncontended atomic updates per record, no allocation). The benchmark thread waits for
  * {@code trips} to reach a target in {@link #awaitTrips}: it publishes itself and the target in
  * volatile fields and parks; A unparks it after recording the trip that reaches the target, and
- * before it takes the next timestamp, so the unpark is in no recorded round trip. The benchmark
+ * before it takes the next timestamp, so the unpark is in no recorded round trip. With a gap
+ * ({@link #gapMicros}), A busy-waits before each send, so B's side is cold when the ball arrives:
+ * a continuous ping-pong never lets corewq's carriers (which spin a while before they park)
+ * reach the park, a gap does. The benchmark
  * thread wakes once per {@code n} round trips (4096 in {@code PingPongBench}), so it disturbs at
  * most one round trip in n, below the 99.9th percentile.
  */
@@ -36,6 +39,16 @@ public abstract class PingPong implements AutoCloseable {
     private volatile long target = Long.MAX_VALUE;
     /** Written by {@link #close()}: side A stops sending. */
     protected volatile boolean stop;
+    /** Set before {@link #start()}: how long side A busy-waits between a ball's return and the next send. */
+    private long gapNanos;
+
+    /**
+     * Makes side A busy-wait {@code micros} between round trips, so that the other side has been
+     * idle that long when the ball comes (its carrier or thread has parked). CONTEXT: before start.
+     */
+    public final void gapMicros(int micros) {
+        this.gapNanos = TimeUnit.MICROSECONDS.toNanos(micros);
+    }
 
     /** Describes the row for logs. */
     public abstract String describe();
@@ -64,6 +77,12 @@ public abstract class PingPong implements AutoCloseable {
         }
         if (stop) {
             return false;
+        }
+        if (gapNanos > 0) {
+            long until = System.nanoTime() + gapNanos;
+            while (System.nanoTime() - until < 0) {
+                Thread.onSpinWait();
+            }
         }
         t0 = System.nanoTime();
         return true;

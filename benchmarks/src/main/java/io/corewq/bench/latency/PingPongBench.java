@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * with {@code -prof gc}, {@code gc.alloc.rate.norm} is bytes per round trip (all threads).
  *
  * <p>The benchmark thread is no side of the ping-pong: it only waits for {@value #TRIPS} round
- * trips per invocation (see {@link PingPong}).
+ * trips per invocation (see {@link PingPong}). With {@code gapMicros > 0} the score includes the
+ * gaps; read the percentiles.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -39,11 +40,20 @@ public class PingPongBench {
     @Param({PingPongs.COREWQ_IDLE, PingPongs.COREWQ_SPIN, PingPongs.EXECUTORS, PingPongs.SPIN_FLOOR, PingPongs.PARK_FLOOR})
     public String row;
 
+    /**
+     * Microseconds side A busy-waits between round trips: 0 is a continuous ping-pong (idle
+     * carriers never get to park); 50 is longer than a default carrier's idle spin, so each hop
+     * wakes a parked carrier (the case the park/unpark floor measures).
+     */
+    @Param({"0", "50"})
+    public int gapMicros;
+
     private PingPong pp;
 
     @Setup(Level.Trial)
     public void start() {
         pp = PingPongs.create(row);
+        pp.gapMicros(gapMicros);
         LatencyProfiler.publish(pp.recorder);
         pp.start();
         System.out.println("# ping-pong: " + pp.describe());
