@@ -36,6 +36,8 @@ public final class Main {
         add("topology", "CPUs, topology, pods and whether pinning works on each CPU", TopologyCommand::run);
         add("watch", "a light workload on every CPU; prints each hotplug event; [--seconds N]", Watch::run);
         add("monitor", "wq_monitor-style table of a corewq JVM: monitor [PID] [-i SECS] [-j] [-n COUNT]", io.corewq.bench.monitor.MonitorCommand::run);
+        add("compare", "headline rows beside their peers, as ratios; [--quick] (under two minutes)", io.corewq.bench.compare.CompareCommand::run);
+        add("charts", "renders docs/charts/*.svg from JMH JSON results: charts [--out DIR] JSON...", io.corewq.bench.charts.ChartsCommand::run);
         add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);
     }
 

@@ -31,12 +31,15 @@ public final class LatencyProfiler implements InternalProfiler {
     private static final double[] PERCENTILES = {50, 90, 99, 99.9};
     private static final String[] LABELS = {"p50", "p90", "p99", "p99.9"};
 
-    /** The recorder of the running trial, or null; written by the benchmark's trial setup/teardown. */
+    /**
+     * The recorder of the running or last trial, or null; written by the benchmark's trial setup.
+     * Not cleared at teardown: JMH tears a trial down before the last iteration's afterIteration.
+     */
     private static volatile SingleWriterRecorder current;
     /** Profiler thread only: recycled interval histogram. */
     private Histogram interval;
 
-    /** Called by a ping-pong benchmark's trial setup ({@code r}) and teardown ({@code null}). */
+    /** Called by a ping-pong benchmark's trial setup. */
     public static void publish(SingleWriterRecorder r) {
         current = r;
     }

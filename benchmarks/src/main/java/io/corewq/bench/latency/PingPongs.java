@@ -39,6 +39,11 @@ public final class PingPongs {
     public static final String EXECUTORS = "executors";
     public static final String SPIN_FLOOR = "spin-floor";
     public static final String PARK_FLOOR = "park-floor";
+    /**
+     * Diagnostic: {@code -Dcorewq.bench.hogThresholdMs=N} sets the corewq rows' CPU-hog threshold
+     * (default 10 ms), to show what hog detection costs a spinning ping-pong.
+     */
+    public static final String HOG_PROPERTY = "corewq.bench.hogThresholdMs";
     public static final String[] ALL = {COREWQ_IDLE, COREWQ_SPIN, EXECUTORS, SPIN_FLOOR, PARK_FLOOR};
 
     private PingPongs() {
@@ -76,6 +81,10 @@ public final class PingPongs {
             CpuRuntime.Builder builder = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO);
             if (spin) {
                 builder.idleSpins(Integer.MAX_VALUE);
+            }
+            String hog = System.getProperty(HOG_PROPERTY);
+            if (hog != null) {
+                builder.hogThreshold(Duration.ofMillis(Long.parseLong(hog)));
             }
             rt = builder.build();
             int[] cpus = rt.cpus().toArray();
@@ -196,9 +205,17 @@ public final class PingPongs {
             tb.setDaemon(true);
         }
 
+        /** Pins and verifies; the binder verifies by seeing the thread on the CPU, so retry while the CPU is busy. */
         private void pin(CpuBinder binder, int cpu) {
-            if (binder.isPinning() && binder.bind(CpuSet.of(cpu))) {
-                pinned.incrementAndGet();
+            if (!binder.isPinning()) {
+                return;
+            }
+            for (int i = 0; i < 200; i++) {
+                if (binder.bind(CpuSet.of(cpu))) {
+                    pinned.incrementAndGet();
+                    return;
+                }
+                LockSupport.parkNanos(1_000_000L);
             }
         }
 
