@@ -88,6 +88,7 @@ public final class CompareCommand {
                 .shouldFailOnError(true).verbosity(VerboseMode.SILENT);
         switch (mode) {
             case "tiny":
+                System.setProperty("jmh.ignoreLock", "true"); // in-process: a JMH run beside it must not block the test
                 return o.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(100));
             case "quick":
                 return o.forks(1).warmupIterations(1).warmupTime(TimeValue.milliseconds(500)).measurementIterations(2)

@@ -33,12 +33,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * max_active 1 whose first item (queued on the CPU before them) blocks on a latch until the trial
  * ends, so offline moves the CPU's work to the online CPUs and online takes the CPU back, each
  * time with the same {@code pending} inactive items, and none of them runs. The trial's teardown
- * checks that, then releases the latch and waits for every item.
+ * checks that, then releases the latch and waits for every item. The runtime's INFO line per
+ * hotplug event is turned off in the fork (it would time the console, not the controller).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g",
+        // the runtime logs each hotplug event at INFO; console output is not what this measures
+        "-Dorg.slf4j.simpleLogger.log.io.corewq=warn"})
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 public class HotplugBench {
