@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A grouped bar chart: one group per x label, one bar per series in each group, optional error
- * bars (half-widths), a linear axis from zero or a log10 axis. Missing values (NaN) leave a gap.
+ * bars (half-widths, clipped to the plot), a linear axis from zero or a log10 axis. Missing
+ * values (NaN) leave a gap.
  * The SVG has no scripts, fonts or external references, so GitHub renders it inline.
  */
 final class BarChart {
@@ -33,8 +34,9 @@ final class BarChart {
             for (int k = 0; k < values[g].length; k++) {
                 double v = values[g][k];
                 if (!Double.isNaN(v) && v > 0) {
-                    double e = errors == null || Double.isNaN(errors[g][k]) ? 0 : errors[g][k];
-                    max = Math.max(max, v + e);
+                    // the scale follows the values, not the error bars: on a noisy machine a JMH
+                    // error can be many times its score; such bars are clipped at the top
+                    max = Math.max(max, v * 1.1);
                     min = Math.min(min, v);
                 }
             }

@@ -36,8 +36,10 @@ public final class LatencyProfiler implements InternalProfiler {
      * Not cleared at teardown: JMH tears a trial down before the last iteration's afterIteration.
      */
     private static volatile SingleWriterRecorder current;
-    /** Profiler thread only: recycled interval histogram. */
+    /** Profiler thread only: recycled interval histogram, from {@link #source}. */
     private Histogram interval;
+    /** Profiler thread only: the recorder {@link #interval} came from (a recorder takes back only its own). */
+    private SingleWriterRecorder source;
 
     /** Called by a ping-pong benchmark's trial setup. */
     public static void publish(SingleWriterRecorder r) {
@@ -48,7 +50,7 @@ public final class LatencyProfiler implements InternalProfiler {
     public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
         SingleWriterRecorder r = current;
         if (r != null) {
-            interval = r.getIntervalHistogram(interval); // drops what was recorded between iterations
+            interval = take(r); // drops what was recorded between iterations
         }
     }
 
@@ -59,7 +61,7 @@ public final class LatencyProfiler implements InternalProfiler {
         if (r == null) {
             return List.of();
         }
-        interval = r.getIntervalHistogram(interval);
+        interval = take(r);
         List<Result> out = new ArrayList<>();
         if (interval.getTotalCount() == 0) {
             return out;
@@ -71,6 +73,14 @@ public final class LatencyProfiler implements InternalProfiler {
         out.add(new ScalarResult(PREFIX + "max", interval.getMaxValue(), "ns", AggregationPolicy.MAX));
         out.add(new ScalarResult(PREFIX + "count", interval.getTotalCount(), "#", AggregationPolicy.SUM));
         return out;
+    }
+
+    private Histogram take(SingleWriterRecorder r) {
+        if (r != source) { // a new trial in the same JVM (no fork): start a new recycled histogram
+            source = r;
+            interval = null;
+        }
+        return r.getIntervalHistogram(interval);
     }
 
     @Override
