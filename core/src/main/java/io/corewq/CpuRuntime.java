@@ -474,12 +474,7 @@ public final class CpuRuntime implements AutoCloseable {
      * @throws IllegalStateException if the runtime is closed
      */
     public Workqueue allocWorkqueue(String name, Set<WqFlag> flags, int maxActive) {
-        Objects.requireNonNull(name, "workqueue name is null");
-        Objects.requireNonNull(flags, "flags is null");
-        if (maxActive < 0 || maxActive > Workqueue.MAX_ACTIVE) {
-            throw new IllegalArgumentException("max_active " + maxActive + " out of range 0.." + Workqueue.MAX_ACTIVE + " for workqueue " + name);
-        }
-        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false, null));
+        return allocWorkqueue(name, flags, maxActive, null, false);
     }
 
     /**
@@ -488,22 +483,25 @@ public final class CpuRuntime implements AutoCloseable {
      * @throws IllegalArgumentException if {@code flags} lacks UNBOUND, or as {@link #allocWorkqueue(String, Set, int)}
      */
     public Workqueue allocWorkqueue(String name, Set<WqFlag> flags, int maxActive, WqAttrs attrs) {
-        Objects.requireNonNull(attrs, "attrs is null");
-        if (!flags.contains(WqFlag.UNBOUND)) {
-            throw new IllegalArgumentException("attributes " + attrs + " need an UNBOUND workqueue; flags of " + name + " are " + flags);
-        }
+        return allocWorkqueue(name, flags, maxActive, Objects.requireNonNull(attrs, "attrs is null"), false);
+    }
+
+    private Workqueue allocWorkqueue(String name, Set<WqFlag> flags, int maxActive, WqAttrs attrs, boolean ordered) {
         Objects.requireNonNull(name, "workqueue name is null");
+        Objects.requireNonNull(flags, "flags is null");
         if (maxActive < 0 || maxActive > Workqueue.MAX_ACTIVE) {
             throw new IllegalArgumentException("max_active " + maxActive + " out of range 0.." + Workqueue.MAX_ACTIVE + " for workqueue " + name);
         }
-        return register(new Workqueue(this, name, flags, maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive, false, attrs));
+        if (attrs != null && !flags.contains(WqFlag.UNBOUND)) {
+            throw new IllegalArgumentException("attributes " + attrs + " need an UNBOUND workqueue; flags of " + name + " are " + flags);
+        }
+        int active = ordered ? 1 : maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive;
+        return register(new Workqueue(this, name, flags, active, ordered, attrs));
     }
 
     /** Allocates an ordered workqueue: one item at a time, in queueing order, whatever CPU queues. */
     public Workqueue allocOrderedWorkqueue(String name, Set<WqFlag> flags) {
-        Objects.requireNonNull(name, "workqueue name is null");
-        Objects.requireNonNull(flags, "flags is null");
-        return register(new Workqueue(this, name, flags, 1, true, null));
+        return allocWorkqueue(name, flags, 1, null, true);
     }
 
     private Workqueue register(Workqueue wq) {

@@ -49,13 +49,9 @@ final class Dumper {
                 if (inflight.length() > 0) {
                     sb.append("    in-flight: ").append(inflight).append('\n');
                 }
-                if (p.pool.worklist instanceof Iterable) {
-                    String pending = fold(liveEntries(p.pool.worklist, p));
-                    if (!pending.isEmpty()) {
-                        sb.append("    pending: ").append(pending).append('\n');
-                    }
-                } else if (!p.pool.worklist.isEmpty()) {
-                    sb.append("    pending: ").append(p.pool.worklist.size()).append(" on the unbound worklist\n");
+                String pending = fold(liveEntries(p.pool.worklist, p));
+                if (!pending.isEmpty()) {
+                    sb.append("    pending: ").append(pending).append('\n');
                 }
                 String inactive = fold(liveEntries(p.inactive, p));
                 if (!inactive.isEmpty()) {

@@ -329,7 +329,7 @@ public final class Hotplug {
     }
 
     private void emit(HotplugEvent e) {
-        rt.log.info("corewq: {}", e);
+        rt.log.debug("corewq: {}", e); // listeners (watch, JFR) report events; the log stays quiet under torture
         for (Consumer<HotplugEvent> l : listeners) {
             try {
                 l.accept(e);

@@ -3,7 +3,7 @@ package io.corewq;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * One workqueue's presence in one pool. It owns:
@@ -74,7 +74,7 @@ final class PoolWorkqueue {
      * Entries waiting for an active slot, FIFO. Producers: any thread. Consumer: whoever holds
      * {@link #pumping} (so an MPSC queue suffices, and it can be iterated for dumps).
      */
-    final MpscUnboundedArrayQueue<Node> inactive = new MpscUnboundedArrayQueue<>(256);
+    final MpscUnboundedAtomicArrayQueue<Node> inactive = new MpscUnboundedAtomicArrayQueue<>(256);
     /** 1 while a thread pumps the inactive list. CAS. */
     private volatile int pumping;
 

@@ -279,7 +279,7 @@ final class Worker implements Runnable {
         final int spins = Math.max(1, p.rt.idleSpins / 4);
         int idleRounds = 0;
         while (!p.stopping) {
-            Node n = p.worklist.poll();
+            Node n = p.pollUnbound();
             if (n != null) {
                 p.ensureSpare();
                 process(n);

@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * The threads that execute work, and their worklist.
@@ -76,6 +75,8 @@ final class WorkerPool {
     volatile Worker holder;
     /** Per-CPU: 1 while the carrier is parking (see the protocol above). CAS by producers. */
     private volatile int sleeping;
+    /** Unbound: 1 while a worker polls the (single-consumer) worklist. CAS, held only for the poll. */
+    private final java.util.concurrent.atomic.AtomicInteger polling = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Idle workers (unbound: waiting for work; per-CPU: surplus, waiting for the slot). */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
@@ -115,11 +116,11 @@ final class WorkerPool {
         this.highpri = highpri;
         this.id = id;
         this.cpumask = cpumask;
-        // Per-CPU: an MPSC array queue that only allocates when a burst overruns a chunk, and that
-        // can be iterated (weakly consistent) for dumps. Unbound: MPMC, every worker consumes.
-        this.worklist = cpu >= 0
-                ? new MpscUnboundedArrayQueue<>(1024)
-                : new MpmcUnboundedXaddArrayQueue<>(1024, 4);
+        // An MPSC array queue that only allocates when a burst overruns a chunk and can be iterated
+        // (weakly consistent) for dumps; JCTools' atomic flavour, which needs no sun.misc.Unsafe (its
+        // memory-access methods warn on JDK 24+ and are on their way out). Unbound pools have several
+        // consumers: they take turns through pollUnbound().
+        this.worklist = new MpscUnboundedAtomicArrayQueue<>(1024);
     }
 
     boolean isBound() {
@@ -363,7 +364,7 @@ final class WorkerPool {
             try {
                 int batch = worklist.size();
                 for (int i = 0; i < batch; i++) {
-                    Node n = worklist.poll();
+                    Node n = isBound() ? worklist.poll() : pollUnbound();
                     if (n == null) {
                         break;
                     }
@@ -392,6 +393,30 @@ final class WorkerPool {
     }
 
     // ---- unbound side ----------------------------------------------------------------------
+
+    /**
+     * An unbound pool's workers take turns as the worklist's consumer, for the length of one poll
+     * (the item then runs outside the turn): MPSC queues need one consumer at a time.
+     */
+    Node pollUnbound() {
+        for (int spins = 0; ; spins++) {
+            if (worklist.isEmpty()) {
+                return null;
+            }
+            if (polling.compareAndSet(0, 1)) {
+                try {
+                    return worklist.poll();
+                } finally {
+                    polling.set(0);
+                }
+            }
+            if ((spins & 63) == 63) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
 
     private void wakeIdle() {
         Worker w;

@@ -469,22 +469,33 @@ public final class Workqueue implements AutoCloseable {
     private void flushLocked() {
         flusher = Thread.currentThread();
         try {
-            int[] colors = new int[all.length];
-            for (int i = 0; i < all.length; i++) {
-                colors[i] = all[i].flipColor();
+            PoolWorkqueue[] pwqs = all; // one snapshot: applyAttrs may replace the array meanwhile
+            int[] colors = new int[pwqs.length];
+            for (int i = 0; i < pwqs.length; i++) {
+                colors[i] = pwqs[i].flipColor();
             }
-            boolean interrupted = false;
-            for (int i = 0; i < all.length; i++) {
-                while (all[i].inFlight(colors[i]) != 0) {
-                    LockSupport.park(this);
-                    interrupted |= Thread.interrupted();
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            for (int i = 0; i < pwqs.length; i++) {
+                PoolWorkqueue p = pwqs[i];
+                int color = colors[i];
+                parkWhile(() -> p.inFlight(color) != 0);
             }
         } finally {
             flusher = null;
+        }
+    }
+
+    /**
+     * Parks until {@code busy} turns false; retirers wake {@link #flusher}. Uninterruptible, as the
+     * kernel's flushes, but keeps the interrupt status. CONTEXT: flush lock held, flusher set.
+     */
+    private void parkWhile(java.util.function.BooleanSupplier busy) {
+        boolean interrupted = false;
+        while (busy.getAsBoolean()) {
+            LockSupport.park(this);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -522,14 +533,7 @@ public final class Workqueue implements AutoCloseable {
     private void awaitTimersLocked() {
         flusher = Thread.currentThread();
         try {
-            boolean interrupted = false;
-            while (armed.get() > 0 && isQueuedEmpty()) {
-                LockSupport.park(this);
-                interrupted |= Thread.interrupted();
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            parkWhile(() -> armed.get() > 0 && isQueuedEmpty());
         } finally {
             flusher = null;
         }
@@ -638,15 +642,8 @@ public final class Workqueue implements AutoCloseable {
         synchronized (flushLock) {
             flusher = Thread.currentThread();
             try {
-                boolean interrupted = false;
                 for (PoolWorkqueue p : all) {
-                    while (p.activeCount() > 0) {
-                        LockSupport.park(this);
-                        interrupted |= Thread.interrupted();
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+                    parkWhile(() -> p.activeCount() > 0);
                 }
             } finally {
                 flusher = null;

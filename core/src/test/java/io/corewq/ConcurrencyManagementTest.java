@@ -293,6 +293,8 @@ class ConcurrencyManagementTest {
             Bounded.await(other);
             wq.flush();
             assertEquals(1, reports.get(), "one report per stall");
+            WorkerPool pool = rt.cpu(0).normal;
+            Bounded.until("releasing the item clears the stall", () -> !pool.watch.reported);
         }
     }
 }

@@ -106,6 +106,51 @@ class MonitorCommandTest {
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void monitorsAChildJvmRunningTheWatchWorkload() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "io.corewq.bench.Main", "watch", "--seconds", "90").redirectErrorStream(true).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = r.readLine()) != null;) {
+                        if (line.startsWith("watch: ready")) {
+                            return line;
+                        }
+                    }
+                    return "child ended before it was ready";
+                } catch (java.io.IOException e) {
+                    return e.toString();
+                }
+            });
+            String line = ready.get(60, TimeUnit.SECONDS);
+            assertTrue(line.startsWith("watch: ready"), line);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    while (r.readLine() != null) {
+                        // discard: keep the pipe from filling
+                    }
+                } catch (java.io.IOException ignored) {
+                    // the child was destroyed
+                }
+            });
+            String out = run(Long.toString(child.pid()), "-i", "0.5", "-n", "3");
+            List<List<String[]>> tables = tables(out);
+            assertTrue(tables.size() >= 2, out);
+            for (List<String[]> t : tables.subList(1, tables.size())) {
+                assertTrue(total(t, "watch") > 0, "non-zero totals for the watch workqueue in every interval:\n" + out);
+            }
+        } finally {
+            child.destroy();
+            if (!child.waitFor(20, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void attachesToAChildJvmByPid() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
