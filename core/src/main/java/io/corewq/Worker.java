@@ -278,10 +278,14 @@ final class Worker implements Runnable {
         final WorkerPool p = pool;
         final int spins = Math.max(1, p.rt.idleSpins / 4);
         int idleRounds = 0;
+        boolean justWoke = true; // a new worker counts as one that just left the idle list
         while (!p.stopping) {
             Node n = p.pollUnbound();
             if (n != null) {
-                p.ensureSpare();
+                if (justWoke) {
+                    p.ensureSpare(); // as the kernel's may_start_working: once per wake, not per item
+                    justWoke = false;
+                }
                 process(n);
                 idleRounds = 0;
                 continue;
@@ -296,6 +300,7 @@ final class Worker implements Runnable {
                 if (p.leaveIdleOrReap(this)) {
                     return;
                 }
+                justWoke = true;
             }
             idleRounds = 0;
         }

@@ -193,7 +193,10 @@ final class WorkerPool {
                 wakeCarrier();
             }
         } else if (nrIdle.get() > 0) {
-            wakeIdle();
+            Worker me = Worker.current();
+            if (me == null || me.pool != this) {
+                wakeIdle(); // a worker of this pool pushing (retire -> activate) polls next itself
+            }
         } else if (workerCount() == 0) {
             maybeCreateWorker();
         }
