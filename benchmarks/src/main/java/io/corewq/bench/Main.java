@@ -36,6 +36,8 @@ public final class Main {
         add("topology", "CPUs, topology, pods and whether pinning works on each CPU", TopologyCommand::run);
         add("watch", "a light workload on every CPU; prints each hotplug event; [--seconds N]", Watch::run);
         add("monitor", "wq_monitor-style table of a corewq JVM: monitor [PID] [-i SECS] [-j] [-n COUNT]", io.corewq.bench.monitor.MonitorCommand::run);
+        add("compare", "headline rows beside their peers, as ratios; [--quick] (under two minutes)", io.corewq.bench.compare.CompareCommand::run);
+        add("charts", "renders docs/charts/*.svg from JMH JSON results: charts [--out DIR] JSON...", io.corewq.bench.charts.ChartsCommand::run);
         add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);
     }
 
@@ -76,9 +78,27 @@ public final class Main {
         COMMANDS.forEach((name, e) -> err.printf("  %-10s %s%n", name, e.summary()));
     }
 
-    /** Hands the arguments to JMH's own command line (which exits by itself on its errors). */
+    /**
+     * Hands the arguments to JMH's own command line (which exits by itself on its errors), adding
+     * {@code -prof io.corewq.bench.latency.LatencyProfiler} for the ping-pong percentiles (it
+     * reports nothing for the other benchmarks) unless the arguments name it already.
+     */
     private static int jmh(String[] args, PrintStream out) throws Exception {
-        org.openjdk.jmh.Main.main(args);
+        org.openjdk.jmh.Main.main(jmhArgs(args));
         return 0;
+    }
+
+    static String[] jmhArgs(String[] args) {
+        String profiler = io.corewq.bench.latency.LatencyProfiler.class.getName();
+        for (String a : args) {
+            if (a.equals(profiler) || a.equals("-h") || a.equals("-l") || a.equals("-lp") || a.equals("-lprof")
+                    || a.equals("-lrf") || a.equals("-help")) {
+                return args;
+            }
+        }
+        String[] withProfiler = Arrays.copyOf(args, args.length + 2);
+        withProfiler[args.length] = "-prof";
+        withProfiler[args.length + 1] = profiler;
+        return withProfiler;
     }
 }

@@ -25,10 +25,13 @@ import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * Queue throughput: one operation is one item successfully queued by a producer thread; the
- * item's function only counts itself as run. Rows: {@code executor} = corewq (per-CPU workqueue,
- * {@code queueOn}, reusable {@code Work}), tpe ({@code ThreadPoolExecutor}, one thread per CPU,
- * {@code LinkedBlockingQueue}), fjp (own {@code ForkJoinPool}, one thread per CPU); columns:
- * {@link #oneProducer} and {@link #twoProducers}.
+ * item's function only counts itself as run. Rows ({@code executor}, see {@link Targets}):
+ * {@code corewq} (per-CPU workqueue, {@code queueOn}, reusable {@code Work}), {@code corewq-unbound}
+ * and {@code corewq-ordered} ({@code queue} onto an unbound / ordered workqueue), {@code tpe}
+ * ({@code ThreadPoolExecutor}, one thread per CPU, {@code LinkedBlockingQueue}), {@code fjp} (own
+ * {@code ForkJoinPool}, one thread per CPU), {@code fjp-common} (the common pool), {@code fixed}
+ * ({@code Executors.newFixedThreadPool}), {@code jctools} (the floor: a JCTools MPSC queue and one
+ * spinning consumer); columns: {@link #oneProducer} and {@link #twoProducers}.
  *
  * <p>Each producer keeps at most {@code window} items in flight (see {@link Producer}), so the
  * ops/s score is the executed-items rate to within {@code window} items per iteration; the
@@ -53,7 +56,8 @@ public class QueueThroughputBench {
     @State(Scope.Benchmark)
     public static class Target {
         /** Which row: see {@link Targets}. */
-        @Param({Targets.COREWQ, Targets.TPE, Targets.FJP})
+        @Param({Targets.COREWQ, Targets.COREWQ_UNBOUND, Targets.COREWQ_ORDERED, Targets.TPE,
+                Targets.FJP, Targets.FJP_COMMON, Targets.FIXED, Targets.JCTOOLS})
         public String executor;
 
         /** Items in flight per producer, the same bound for every row. */

@@ -1,45 +1,72 @@
-// Queue-throughput target for corewq: reusable Work items queued with queueOn onto a per-CPU workqueue.
+// Queue-throughput target for corewq: reusable Work items queued onto a per-CPU, unbound or ordered workqueue.
 package io.corewq.bench.harness;
 
 import io.corewq.CpuRuntime;
 import io.corewq.Work;
 import io.corewq.Workqueue;
 import io.corewq.WqFlag;
+import java.time.Duration;
 import java.util.EnumSet;
 
 /**
- * A {@link CpuRuntime} with one per-CPU workqueue. Producer {@code k} queues onto CPU
- * {@code cpus[k % n]} with {@link Workqueue#queueOn}, cycling through its own ring of reusable
- * {@link Work} items, twice as many as its window, so an attempt on a still-pending item is rare
- * and the next item is always a different one.
- *
- * <p>The workqueue's max_active is {@link Workqueue#MAX_ACTIVE}, above any window a producer uses,
- * so items never wait on the inactive list: the benchmark measures the queue -> run -> complete
- * path, not max_active throttling.
+ * A {@link CpuRuntime} with one workqueue of the given {@link Kind}. Each producer cycles through
+ * its own ring of reusable {@link Work} items, twice as many as its window, so an attempt on a
+ * still-pending item is rare and the next item is always a different one.
+ * <ul>
+ *   <li>{@link Kind#PERCPU}: producer {@code k} queues onto CPU {@code cpus[k % n]} with
+ *       {@link Workqueue#queueOn}; max_active {@link Workqueue#MAX_ACTIVE}, above any window a
+ *       producer uses, so items never wait on the inactive list;</li>
+ *   <li>{@link Kind#UNBOUND}: {@link Workqueue#queue} onto an {@code UNBOUND} workqueue whose
+ *       max_active is the number of CPUs (the same consumer count as the JDK pools);</li>
+ *   <li>{@link Kind#ORDERED}: {@link Workqueue#queue} onto an ordered workqueue: one item at a
+ *       time in queueing order, so one consumer (compare with the JCTools floor, also one).</li>
+ * </ul>
+ * The runtime is built without JMX and without OS CPU following, so nothing but the benchmark
+ * runs in it.
  */
 public final class CorewqTarget implements QueueTarget {
+    /** Which workqueue the items go to. */
+    public enum Kind { PERCPU, UNBOUND, ORDERED }
+
     /** Immutable. */
     private final CpuRuntime rt;
     /** Immutable. */
     private final Workqueue wq;
-    /** Immutable: the runtime's CPU ids, producers are spread over them round-robin. */
+    /** Immutable. */
+    private final Kind kind;
+    /** Immutable: the runtime's CPU ids, per-CPU producers are spread over them round-robin. */
     private final int[] cpus;
 
     public CorewqTarget() {
-        rt = CpuRuntime.builder().build();
-        wq = rt.allocWorkqueue("bench_percpu", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        this(Kind.PERCPU);
+    }
+
+    public CorewqTarget(Kind kind) {
+        this.kind = kind;
+        rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build();
         cpus = rt.cpus().toArray();
+        switch (kind) {
+            case PERCPU:
+                wq = rt.allocWorkqueue("bench_percpu", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+                break;
+            case UNBOUND:
+                wq = rt.allocWorkqueue("bench_unbound", EnumSet.of(WqFlag.UNBOUND), cpus.length);
+                break;
+            default:
+                wq = rt.allocOrderedWorkqueue("bench_ordered", EnumSet.noneOf(WqFlag.class));
+                break;
+        }
     }
 
     @Override
     public Producer producer(int index, int window) {
-        return new RingProducer(wq, cpus[index % cpus.length], window);
+        return new RingProducer(wq, kind == Kind.PERCPU ? cpus[index % cpus.length] : -1, window);
     }
 
     @Override
     public String describe() {
-        return "corewq per-CPU workqueue on CPUs " + rt.cpus() + ", binder " + rt.binder().name()
-                + ", pinned " + rt.pinningStatus().pinned();
+        return "corewq " + kind.name().toLowerCase(java.util.Locale.ROOT) + " workqueue on CPUs " + rt.cpus()
+                + ", binder " + rt.binder().name() + ", pinned " + rt.pinningStatus().pinned();
     }
 
     @Override
@@ -47,11 +74,11 @@ public final class CorewqTarget implements QueueTarget {
         rt.close();
     }
 
-    /** A ring of reusable items, all queued on one CPU. */
+    /** A ring of reusable items, queued on one CPU ({@code cpu >= 0}) or with {@code queue} ({@code cpu < 0}). */
     private static final class RingProducer extends Producer {
         /** Immutable. */
         private final Workqueue wq;
-        /** Immutable: the CPU this producer queues onto. */
+        /** Immutable: the CPU this producer queues onto, or -1 for {@link Workqueue#queue}. */
         private final int cpu;
         /** Immutable: the ring, a power of two long. */
         private final Work[] items;
@@ -74,7 +101,7 @@ public final class CorewqTarget implements QueueTarget {
         protected boolean tryQueue() {
             Work w = items[next];
             next = (next + 1) & (items.length - 1);
-            return wq.queueOn(cpu, w);
+            return cpu >= 0 ? wq.queueOn(cpu, w) : wq.queue(w);
         }
     }
 }

@@ -25,6 +25,11 @@ public final class ExecutorTarget implements QueueTarget {
         return new ExecuteProducer(executor, window);
     }
 
+    /** The executor this target submits to. */
+    public ExecutorService executor() {
+        return executor;
+    }
+
     @Override
     public String describe() {
         return description;
@@ -32,6 +37,13 @@ public final class ExecutorTarget implements QueueTarget {
 
     @Override
     public void close() {
+        if (executor == java.util.concurrent.ForkJoinPool.commonPool()) {
+            // the common pool cannot be shut down: wait until it has run what was queued
+            if (!java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(description + " did not quiesce within 10 s");
+            }
+            return;
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the whole JMH suite: "full" writes benchmarks/results/*.json and the charts (docs/BENCHMARKS.md); "smoke" runs every benchmark once (CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=benchmarks/target/corewq.jar
+mode=${1:-full}
+if [ ! -f "$jar" ]; then
+  echo "run-suite: $jar is missing; build it first: mvn -B -ntp -q -DskipTests package" >&2
+  exit 2
+fi
+
+if [ "$mode" = smoke ]; then
+  # every benchmark and every parameter value once: one fork, one 100 ms iteration, fail on any error
+  java -jar "$jar" jmh -f 1 -wi 0 -i 1 -r 100ms -w 100ms -foe true -rf json -rff "${TMPDIR:-/tmp}/corewq-smoke.json"
+  java -jar "$jar" charts --out "${TMPDIR:-/tmp}/corewq-smoke-charts" "${TMPDIR:-/tmp}/corewq-smoke.json"
+  exit 0
+fi
+if [ "$mode" != full ]; then
+  echo "usage: benchmarks/run-suite.sh [full|smoke]" >&2
+  exit 2
+fi
+
+out=benchmarks/results
+mkdir -p "$out"
+common=(-f 1 -wi 2 -w 1s -i 3 -foe true -prof gc -rf json)
+run() { # NAME JMH-ARGS...
+  local name=$1; shift
+  echo "== $name =="
+  java -jar "$jar" jmh "$@" "${common[@]}" -rff "$out/$name.json" | tee "$out/$name.txt" | grep -E '^[A-Z][A-Za-z]+Bench\.' || true
+}
+run queue-throughput QueueThroughputBench -r 2s
+run queue-throughput-placement QueueThroughputBench -r 2s -p executor=corewq,tpe,fjp -p placement=same,cross
+run ping-pong PingPongBench -r 2s
+run blocking-mix BlockingMixBench -r 2s
+run hotplug HotplugBench -r 2s
+run read-lock ReadLockBench -r 1s
+run delayed-work DelayedWorkBench -r 2s
+run executor ExecutorBench -r 1s
+run jfr-facade JfrFacadeBench -r 1s
+# later files win in the charts: a re-run of a row (e.g. a recheck) goes last
+java -jar "$jar" charts --out docs/charts "$out"/queue-throughput.json "$out"/ping-pong.json "$out"/hotplug.json

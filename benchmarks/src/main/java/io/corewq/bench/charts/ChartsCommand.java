@@ -1,0 +1,179 @@
+// corewq.jar charts [--out DIR] JSON...: renders the docs/BENCHMARKS.md charts (SVG) from JMH's JSON results.
+package io.corewq.bench.charts;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar corewq.jar charts [--out docs/charts] benchmarks/results/*.json}. Reads every
+ * JMH result (files written with {@code -rf json}), picks the rows it knows, and writes:
+ * <ul>
+ *   <li>{@code queue-throughput.svg}: ops/s of every {@code QueueThroughputBench} row, grouped
+ *       by producer count, with JMH's error;</li>
+ *   <li>{@code ping-pong-latency.svg}: p50, p99 and p99.9 round trips of every
+ *       {@code PingPongBench} row and gap (log scale);</li>
+ *   <li>{@code hotplug-latency.svg}: {@code HotplugBench} offline+online time against the
+ *       number of pending items, with JMH's error.</li>
+ * </ul>
+ * A chart whose benchmark is in none of the files is skipped (and said so). Later files win
+ * when two hold the same row.
+ */
+public final class ChartsCommand {
+    private ChartsCommand() {
+    }
+
+    /** One JMH result row, flattened. */
+    record Row(String benchmark, int threads, Map<String, String> params, double score, double error, String unit,
+            Map<String, double[]> secondary) {
+        String param(String k) {
+            return params.getOrDefault(k, "");
+        }
+
+        double sec(String label) {
+            double[] v = secondary.get(label);
+            return v == null ? Double.NaN : v[0];
+        }
+    }
+
+    public static int run(String[] args, PrintStream out) throws IOException {
+        Path dir = Path.of("docs", "charts");
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--out") && i + 1 < args.length) {
+                dir = Path.of(args[++i]);
+            } else {
+                files.add(Path.of(args[i]));
+            }
+        }
+        if (files.isEmpty()) {
+            out.println("usage: charts [--out DIR] JMH-RESULT.json...");
+            return 2;
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Path f : files) {
+            rows.addAll(read(Files.readString(f, StandardCharsets.UTF_8)));
+        }
+        Files.createDirectories(dir);
+        write(out, dir.resolve("queue-throughput.svg"), queueChart(rows));
+        write(out, dir.resolve("ping-pong-latency.svg"), pingChart(rows));
+        write(out, dir.resolve("hotplug-latency.svg"), hotplugChart(rows));
+        return 0;
+    }
+
+    private static void write(PrintStream out, Path p, String svg) throws IOException {
+        if (svg == null) {
+            out.println("charts: no rows for " + p.getFileName() + ", skipped");
+            return;
+        }
+        Files.writeString(p, svg, StandardCharsets.UTF_8);
+        out.println("charts: wrote " + p);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Row> read(String json) {
+        List<Row> rows = new ArrayList<>();
+        for (Object o : (List<Object>) Json.parse(json)) {
+            Map<String, Object> m = (Map<String, Object>) o;
+            Map<String, String> params = new LinkedHashMap<>();
+            Object p = m.get("params");
+            if (p instanceof Map) {
+                ((Map<String, Object>) p).forEach((k, v) -> params.put(k, String.valueOf(v)));
+            }
+            Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
+            Map<String, double[]> secondary = new LinkedHashMap<>();
+            Object s = m.get("secondaryMetrics");
+            if (s instanceof Map) {
+                ((Map<String, Object>) s).forEach((k, v) -> {
+                    Map<String, Object> mv = (Map<String, Object>) v;
+                    // JMH marks profiler results with a leading '·'; keep the bare label
+                    String label = k.isEmpty() || Character.isLetterOrDigit(k.charAt(0)) ? k : k.substring(1);
+                    secondary.put(label, new double[] {Json.num(mv.get("score")), Json.num(mv.get("scoreError"))});
+                });
+            }
+            rows.add(new Row((String) m.get("benchmark"), (int) Json.num(m.get("threads")), params, Json.num(primary.get("score")),
+                    Json.num(primary.get("scoreError")), (String) primary.get("scoreUnit"), secondary));
+        }
+        return rows;
+    }
+
+    static String queueChart(List<Row> rows) {
+        Map<String, double[][]> byRow = new LinkedHashMap<>(); // name -> [producers-1][score, error]
+        for (Row r : rows) {
+            if (r.benchmark().endsWith("QueueThroughputBench.oneProducer") || r.benchmark().endsWith("QueueThroughputBench.twoProducers")) {
+                if (!r.param("placement").equals("os")) {
+                    continue;
+                }
+                double[][] v = byRow.computeIfAbsent(r.param("executor"), k -> new double[][] {{Double.NaN, Double.NaN}, {Double.NaN, Double.NaN}});
+                v[Math.min(2, r.threads()) - 1] = new double[] {r.score() / 1e6, r.error() / 1e6};
+            }
+        }
+        if (byRow.isEmpty()) {
+            return null;
+        }
+        List<String> series = new ArrayList<>(byRow.keySet());
+        double[][] values = new double[2][series.size()];
+        double[][] errors = new double[2][series.size()];
+        for (int k = 0; k < series.size(); k++) {
+            for (int g = 0; g < 2; g++) {
+                values[g][k] = byRow.get(series.get(k))[g][0];
+                errors[g][k] = byRow.get(series.get(k))[g][1];
+            }
+        }
+        return BarChart.svg("Queue throughput, reusable no-op item", "M items/s", List.of("1 producer", "2 producers"), series,
+                values, errors, false);
+    }
+
+    static String pingChart(List<Row> rows) {
+        List<String> groups = new ArrayList<>();
+        List<double[]> vals = new ArrayList<>();
+        for (Row r : rows) {
+            if (r.benchmark().endsWith("PingPongBench.roundTrip")) {
+                String label = r.param("row") + (r.param("gapMicros").equals("0") ? "" : " gap " + r.param("gapMicros") + "us");
+                int at = groups.indexOf(label);
+                double[] v = {r.sec("lat.p50"), r.sec("lat.p99"), r.sec("lat.p99.9")};
+                if (at >= 0) {
+                    vals.set(at, v);
+                } else {
+                    groups.add(label);
+                    vals.add(v);
+                }
+            }
+        }
+        if (groups.isEmpty()) {
+            return null;
+        }
+        return BarChart.svg("Ping-pong round trip CPU a -> b -> a (log scale)", "ns per round trip", groups,
+                List.of("p50", "p99", "p99.9"), vals.toArray(new double[0][]), null, true).replace("font-size=\"12\"", "font-size=\"10\"");
+    }
+
+    static String hotplugChart(List<Row> rows) {
+        Map<String, double[]> byPending = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.benchmark().endsWith("HotplugBench.offlineOnline")) {
+                byPending.put(r.param("pending"), new double[] {r.score(), r.error()});
+            }
+        }
+        if (byPending.isEmpty()) {
+            return null;
+        }
+        List<String> groups = new ArrayList<>();
+        double[][] values = new double[byPending.size()][1];
+        double[][] errors = new double[byPending.size()][1];
+        int g = 0;
+        for (Map.Entry<String, double[]> e : byPending.entrySet()) {
+            groups.add(String.format("%,d pending", Long.parseLong(e.getKey())));
+            values[g][0] = e.getValue()[0];
+            errors[g][0] = e.getValue()[1];
+            g++;
+        }
+        return BarChart.svg("Hotplug: offline + online of one CPU", "us per offline+online", groups, List.of("corewq"), values, errors,
+                false);
+    }
+}
