@@ -205,7 +205,9 @@ final class Worker implements Runnable {
 
     private void runCarrier() {
         final WorkerPool p = pool;
-        final int spins = p.rt.idleSpins;
+        // Spin mode (a huge idleSpins) is for the CPU's normal carrier; the high-priority pool's
+        // carrier, idle most of the time, must not take half the CPU from it.
+        final int spins = p.highpri ? Math.min(p.rt.idleSpins, 256) : p.rt.idleSpins;
         int idleRounds = 0;
         int ops = 0;
         while (!p.stopping) {
