@@ -99,7 +99,7 @@ final class Dumper {
 
     private static String runningFor(Worker w, long now) {
         if (w.monSeq == (int) Worker.ITEM_SEQ.getOpaque(w) && w.monSince != 0) {
-            return (now - w.monSince) / 1_000_000L + "ms";
+            return Math.max(0, now - w.monSince) / 1_000_000L + "ms"; // the monitor may have sampled after now
         }
         return "<" + Math.max(1, w.pool.rt.monitorPeriodNanos / 1_000_000L) + "ms";
     }

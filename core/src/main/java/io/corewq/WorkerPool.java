@@ -202,8 +202,11 @@ final class WorkerPool {
             if (me == null || me.pool != this) {
                 wakeIdle();
             }
-        } else if (workerCount() == 0) {
-            maybeCreateWorker();
+        } else {
+            if (workerCount() == 0) {
+                maybeCreateWorker();
+            }
+            rt.monitor.kick(); // every worker busy: the monitor watches the pool (spare, mayday, watchdog)
         }
     }
 
@@ -479,8 +482,12 @@ final class WorkerPool {
      * remains, so work queued while every worker is busy (or blocked) always finds one.
      */
     void ensureSpare() {
-        if (nrIdle.get() == 0) {
-            maybeCreateWorker();
+        while (nrIdle.get() == 0 && !stopping && workerCount() < rt.maxUnboundWorkers) {
+            if (managing.get() == 0) {
+                tryCreateWorker(false); // null after a failure: the monitor retries after the cool-down
+                return;
+            }
+            Thread.yield(); // another manager is creating a worker; it may be the spare we need
         }
     }
 
