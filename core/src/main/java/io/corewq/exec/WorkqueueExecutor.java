@@ -259,12 +259,19 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
     public List<Runnable> shutdownNow() {
         advanceRunState(STOP);
         List<Job> taken = new ArrayList<>();
+        List<Job> started = new ArrayList<>();
+        // Take every pending task back first, then interrupt the running ones: interrupting first
+        // could end a running task whose completion activates a pending one (max_active, ordered)
+        // before it is taken back.
         for (Job j : jobs) {
             if (j.work.cancel()) {
                 taken.add(j);
             } else {
-                j.interruptIfRunning();
+                started.add(j);
             }
+        }
+        for (Job j : started) {
+            j.interruptIfRunning();
         }
         taken.sort(Comparator.comparingLong(j -> j.seq));
         List<Runnable> out = new ArrayList<>(taken.size());
