@@ -2,9 +2,7 @@
 package io.corewq;
 
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.jctools.queues.MessagePassingQueue;
 
 /**

@@ -1,7 +1,6 @@
 // A worker (kworker/N:M): the run loop of a carrier, surplus or unbound worker, or rescuer, and the per-item run/complete path.
 package io.corewq;
 
-import io.corewq.cpu.PinningStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;

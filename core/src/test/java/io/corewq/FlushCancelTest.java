@@ -84,7 +84,12 @@ class FlushCancelTest {
         });
         wq.queueOn(cpu, w);
         Bounded.await(in);
-        Thread releaser = new Thread(go::countDown);
+        Thread flusher = Thread.currentThread();
+        Thread releaser = new Thread(() -> {
+            // release the item only once this thread waits in flush(), so flush() must wait for it
+            Bounded.until("flusher waiting", () -> flusher.getState() == Thread.State.WAITING);
+            go.countDown();
+        });
         releaser.start();
         assertTrue(w.flush());
         assertTrue(finished.get());

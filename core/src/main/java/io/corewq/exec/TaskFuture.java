@@ -28,6 +28,24 @@ final class TaskFuture<V> extends FutureTask<V> {
         this.job = new Job(owner, this, false);
     }
 
+    /**
+     * The task is finished: the executor stops counting it as live before its result becomes
+     * visible, so "room again once tasks finish" holds for whoever waited on this future (as a
+     * ThreadPoolExecutor's queue has room once its worker took the task). The run path's own
+     * retire is then a no-op.
+     */
+    @Override
+    protected void set(V v) {
+        owner.retire(job);
+        super.set(v);
+    }
+
+    @Override
+    protected void setException(Throwable t) {
+        owner.retire(job);
+        super.setException(t);
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
