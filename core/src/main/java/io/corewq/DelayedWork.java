@@ -42,6 +42,7 @@ public class DelayedWork extends Work {
     @Override
     public boolean flush() {
         checkNotSelf("flush");
+        boolean fired = false;
         for (;;) {
             long st = state;
             if ((st & TIMER) == 0) {
@@ -49,11 +50,12 @@ public class DelayedWork extends Work {
             }
             CpuTimer t = timer;
             if (t != null && t.fireNow(this)) {
+                fired = true; // an armed instance existed: flush dealt with it even if it ran at once
                 break;
             }
             Thread.onSpinWait();
         }
-        return super.flush();
+        return super.flush() | fired;
     }
 
     /**
