@@ -5,17 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.corewq.cpu.CpuSet;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,38 +34,18 @@ class AffinityHotplugTest {
                 .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElse("Cpus_allowed_list: 0")
                 .substring("Cpus_allowed_list:".length()));
         Assumptions.assumeTrue(cpus.size() >= 2, () -> skip("needs 2 allowed CPUs, have " + cpus));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.corewq.bench.Main", "watch", "--seconds", "60").redirectErrorStream(true).start();
-        try {
-            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            List<String> all = new ArrayList<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // child ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            expect(lines, all, l -> l.startsWith("watch: ready"), 30);
+        try (WatchChild child = new WatchChild()) {
+            child.expect(l -> l.startsWith("watch: ready"), 30);
             int victim = cpus.last();
             long t0 = System.nanoTime();
             run(taskset.toString(), "-a", "-p", "-c", cpus.without(victim).toString(), Long.toString(child.pid()));
-            expect(lines, all, l -> l.startsWith("cpu " + victim + " offline (affinity)"), 5);
+            child.expect(l -> l.startsWith("cpu " + victim + " offline (affinity)"), 5);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            assertTrue(tookMs <= 1000, "offline reported after " + tookMs + " ms\n" + String.join("\n", all));
-            long during = completed(expect(lines, all, l -> l.startsWith("watch: completed="), 10));
-            expect(lines, all, l -> l.startsWith("watch: completed=") && completed(l) > during, 10);
+            assertTrue(tookMs <= 1000, "offline reported after " + tookMs + " ms\n" + child.output());
+            child.expectProgress();
             run(taskset.toString(), "-a", "-p", "-c", cpus.toString(), Long.toString(child.pid()));
-            expect(lines, all, l -> l.startsWith("cpu " + victim + " online (affinity)"), 5);
+            child.expect(l -> l.startsWith("cpu " + victim + " online (affinity)"), 5);
             System.out.println("AffinityHotplugTest: CPU " + victim + " offline (affinity) reported in " + tookMs + " ms; back online");
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(20, TimeUnit.SECONDS);
         }
     }
 
@@ -84,23 +57,4 @@ class AffinityHotplugTest {
         }
     }
 
-    private static long completed(String line) {
-        return Long.parseLong(line.replaceAll("watch: completed=(\\d+).*", "$1"));
-    }
-
-    private static String expect(LinkedBlockingQueue<String> lines, List<String> all, Predicate<String> p, int seconds)
-            throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (;;) {
-            long left = end - System.nanoTime();
-            String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-            if (l == null) {
-                fail("expected line not seen within " + seconds + " s; child output so far:\n" + String.join("\n", all));
-            }
-            all.add(l);
-            if (p.test(l)) {
-                return l;
-            }
-        }
-    }
 }

@@ -2,20 +2,12 @@
 package io.corewq.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.corewq.cpu.CpuSet;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,69 +44,26 @@ class CpusetHotplugTest {
         } catch (IOException e) {
             Assumptions.assumeTrue(false, () -> skip("cannot create " + cg + ": " + e));
         }
-        Process child = null;
-        try {
+        try (WatchChild child = new WatchChild()) {
             Files.writeString(cg.resolve("cpuset.mems"), Files.readString(V1.resolve("cpuset.effective_mems")).trim());
             Files.writeString(cg.resolve("cpuset.cpus"), cpus.toString());
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    "io.corewq.bench.Main", "watch", "--seconds", "60").redirectErrorStream(true).start();
             Files.writeString(cg.resolve("cgroup.procs"), Long.toString(child.pid())); // every thread of the child
-            LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            List<String> all = new ArrayList<>();
-            Process c = child;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String l; (l = r.readLine()) != null; ) {
-                        lines.add(l);
-                    }
-                } catch (IOException ignored) {
-                    // child ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            expect(lines, all, l -> l.startsWith("watch: ready"), 30);
+            child.expect(l -> l.startsWith("watch: ready"), 30);
             int victim = cpus.last();
-            long before = completed(expect(lines, all, l -> l.startsWith("watch: completed="), 10));
+            child.expectProgress();
 
             long t0 = System.nanoTime();
             Files.writeString(cg.resolve("cpuset.cpus"), cpus.without(victim).toString());
-            expect(lines, all, l -> l.startsWith("cpu " + victim + " offline (cpuset)"), 5);
+            child.expect(l -> l.startsWith("cpu " + victim + " offline (cpuset)"), 5);
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            assertTrue(tookMs <= 1000, "offline reported after " + tookMs + " ms\n" + String.join("\n", all));
-            long during = completed(expect(lines, all, l -> l.startsWith("watch: completed=") && completed(l) > before, 10));
-            expect(lines, all, l -> l.startsWith("watch: completed=") && completed(l) > during, 10); // work goes on
+            assertTrue(tookMs <= 1000, "offline reported after " + tookMs + " ms\n" + child.output());
+            child.expectProgress(); // work goes on
 
             Files.writeString(cg.resolve("cpuset.cpus"), cpus.toString());
-            expect(lines, all, l -> l.startsWith("cpu " + victim + " online (cpuset)"), 5);
+            child.expect(l -> l.startsWith("cpu " + victim + " online (cpuset)"), 5);
             System.out.println("CpusetHotplugTest: CPU " + victim + " offline reported in " + tookMs + " ms; back online");
         } finally {
-            if (child != null) {
-                child.destroyForcibly();
-                child.waitFor(20, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(cg); // rmdir of an empty cgroup
-        }
-    }
-
-    private static long completed(String line) {
-        return Long.parseLong(line.replaceAll("watch: completed=(\\d+).*", "$1"));
-    }
-
-    private static String expect(LinkedBlockingQueue<String> lines, List<String> all, Predicate<String> p, int seconds)
-            throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        for (;;) {
-            long left = end - System.nanoTime();
-            String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-            if (l == null) {
-                fail("expected line not seen within " + seconds + " s; child output so far:\n" + String.join("\n", all));
-            }
-            all.add(l);
-            if (p.test(l)) {
-                return l;
-            }
+            Files.deleteIfExists(cg); // rmdir of the (by then empty) cgroup
         }
     }
 }
