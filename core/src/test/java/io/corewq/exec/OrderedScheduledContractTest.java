@@ -1,59 +1,9 @@
 // The ScheduledExecutorService contract run against the scheduled adapter over a workqueue of kind ORDERED.
 package io.corewq.exec;
 
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionHandler;
-import java.util.concurrent.ScheduledExecutorService;
-
-class OrderedScheduledContractTest extends ScheduledExecutorServiceContract {
-    private final Fixtures.Runtime runtime = new Fixtures.Runtime();
-
+class OrderedScheduledContractTest extends AdapterScheduledContract {
     @Override
-    ScheduledExecutorService createScheduled(int parallelism, RejectedExecutionHandler handler) {
-        return runtime.scheduled(Fixtures.Kind.ORDERED, parallelism, handler);
-    }
-
-    @Override
-    void closeFixture() {
-        runtime.close();
-    }
-
-    private static WorkqueueScheduledExecutorService a(ScheduledExecutorService e) {
-        return (WorkqueueScheduledExecutorService) e;
-    }
-
-    @Override
-    void setRemoveOnCancel(ScheduledExecutorService e, boolean value) {
-        a(e).setRemoveOnCancelPolicy(value);
-    }
-
-    @Override
-    boolean getRemoveOnCancel(ScheduledExecutorService e) {
-        return a(e).getRemoveOnCancelPolicy();
-    }
-
-    @Override
-    void setContinuePeriodic(ScheduledExecutorService e, boolean value) {
-        a(e).setContinueExistingPeriodicTasksAfterShutdownPolicy(value);
-    }
-
-    @Override
-    boolean getContinuePeriodic(ScheduledExecutorService e) {
-        return a(e).getContinueExistingPeriodicTasksAfterShutdownPolicy();
-    }
-
-    @Override
-    void setExecuteDelayed(ScheduledExecutorService e, boolean value) {
-        a(e).setExecuteExistingDelayedTasksAfterShutdownPolicy(value);
-    }
-
-    @Override
-    boolean getExecuteDelayed(ScheduledExecutorService e) {
-        return a(e).getExecuteExistingDelayedTasksAfterShutdownPolicy();
-    }
-
-    @Override
-    BlockingQueue<Runnable> queueOf(ScheduledExecutorService e) {
-        return a(e).getQueue();
+    Fixtures.Kind kind() {
+        return Fixtures.Kind.ORDERED;
     }
 }
