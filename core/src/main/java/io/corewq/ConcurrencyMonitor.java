@@ -129,7 +129,9 @@ final class ConcurrencyMonitor implements Runnable {
         lastScan = now;
         boolean busy = false;
         for (WorkerPool p : rt.boundPools()) {
-            boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.isDue(now);
+            // Work waits on the worklist, a due timer, or inactive entries behind the slots of the
+            // carrier's batched retires (only a hand-off flushes those while the carrier is in an item).
+            boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.isDue(now) || p.batchHoldsBackWork();
             Worker h = p.holder;
             if (h == null) {
                 if (pending) {

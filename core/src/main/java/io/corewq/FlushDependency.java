@@ -40,6 +40,7 @@ final class FlushDependency {
             return;
         }
         // every active slot of our pwq held by a waiter on an inactive item of it?
+        me.flushRetiresInItem(); // count only instances that have not finished
         long active = mine.activeCount();
         if (active < mine.limit()) {
             return;

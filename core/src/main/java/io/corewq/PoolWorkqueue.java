@@ -190,7 +190,30 @@ final class PoolWorkqueue {
      * polling its pool (so an entry it activates onto that pool needs no idle worker woken).
      */
     void retire(int color, boolean pollsNext) {
-        WORD.getAndAdd(this, -(ACTIVE_UNIT + unit(color)));
+        retireBatch(retireDelta(color), pollsNext);
+    }
+
+    /** What retiring one instance of {@code color} takes off the word; deltas of one pwq add up. */
+    static long retireDelta(int color) {
+        return ACTIVE_UNIT + unit(color);
+    }
+
+    /**
+     * Whether a finished instance must be retired now rather than batched by its carrier (see
+     * {@link WorkerPool#retireLater}): somebody waits on the counts (a flush, drain or freeze sets
+     * the workqueue's flusher), an entry waits for an active slot, or the pwq is being retired.
+     * Reads only fields that are written rarely, so the check costs no cache miss per item.
+     */
+    boolean wantsPromptRetire() {
+        return wq.flusher != null || !inactive.isEmpty() || retired;
+    }
+
+    /**
+     * Retires one or more finished instances at once: {@code delta} is the sum of their
+     * {@link #retireDelta}s. One atomic add, then the follow-ups of {@link #retire(int, boolean)}.
+     */
+    void retireBatch(long delta, boolean pollsNext) {
+        WORD.getAndAdd(this, -delta);
         if (!inactive.isEmpty()) {
             pump(pollsNext);
         }

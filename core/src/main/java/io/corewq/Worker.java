@@ -230,6 +230,7 @@ final class Worker implements Runnable {
                 }
                 continue;
             }
+            p.flushRetires(); // the worklist ran dry: nothing is left batched while idle
             if (timer != null && timer.runExpired(System.nanoTime()) > 0) {
                 continue;
             }
@@ -257,6 +258,9 @@ final class Worker implements Runnable {
                 checkPlacement();
             }
             idleRounds = 0;
+        }
+        if (p.holder == this && phase != REVOKED) {
+            p.flushRetires();
         }
     }
 
@@ -366,6 +370,7 @@ final class Worker implements Runnable {
                 }
                 itemEpoch = boundEpoch;
                 if (phase == BETWEEN) {
+                    pool.beforeItem(pwq); // the slot holder: flush batched retires that must not wait for this item
                     PHASE.setRelease(this, IN_ITEM);
                     if (wq.cpuIntensive) {
                         releaseSlot(null); // CPU_INTENSIVE items do not hold the CPU's run slot
@@ -383,8 +388,9 @@ final class Worker implements Runnable {
             if (jfr) {
                 io.corewq.observe.jfr.JfrEvents.work(wq.name(), w.name(), pool.cpu, t0, System.nanoTime());
             }
+            boolean holdsSlot = false;
             if (managed && phase == IN_ITEM) {
-                PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked
+                holdsSlot = PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked
             }
             current = null;
             currentPwq = null;
@@ -404,11 +410,29 @@ final class Worker implements Runnable {
                         break;
                     }
                 } else if (Work.STATE.compareAndSet(w, st, st & ~Work.RUNNING)) {
-                    pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
+                    if (holdsSlot && rescuerOf == null) {
+                        pool.retireLater(pwq, color); // the carrier: batched, see WorkerPool.retireLater
+                        if (w.waiters != null) {
+                            pool.flushRetires(); // a waiter woken now sees the counts without this item
+                        }
+                    } else {
+                        pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
+                    }
                     w.wakeWaiters();
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * From inside an item: retires the pool's batched instances now (deadlock checks read the
+     * counts). Briefly leaves IN_ITEM so no revoker flushes the batch at the same time.
+     */
+    void flushRetiresInItem() {
+        if (rescuerOf == null && pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, BETWEEN)) {
+            pool.flushRetires();
+            PHASE.setRelease(this, IN_ITEM);
         }
     }
 

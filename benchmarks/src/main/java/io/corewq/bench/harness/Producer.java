@@ -15,13 +15,17 @@ import org.jctools.util.PaddedAtomicLong;
  * Consumers (whatever threads run the items) increment {@link #completed}, a padded atomic
  * counter: the items are shared by every target, so its cost is the same harness overhead in
  * every row. The producer re-reads {@code completed} only when its cached value says the window
- * is full, so in the common case the check costs no cache miss. While the window is full it spins
- * briefly, then yields: on a machine with as many CPUs as there are consumers the producer shares
- * a CPU with one, and spinning would only steal that CPU's time.
+ * is full, so in the common case the check costs no cache miss. Once the window is full it waits
+ * until half of it is free (so the consumers keep half a window of work while it waits), reading
+ * the counter only every few spins, and yields between rounds of reads: on a machine with as many
+ * CPUs as there are consumers the producer shares a CPU with one, and spinning would only steal
+ * that CPU's time, while every read takes the counter's line away from the consumers.
  */
 public abstract class Producer {
-    /** Spins before each yield while the window is full. */
-    private static final int SPINS_BEFORE_YIELD = 64;
+    /** Reads of the completion counter before each yield while the window is full. */
+    private static final int READS_BEFORE_YIELD = 16;
+    /** Spin-wait hints between two reads of the completion counter. */
+    private static final int PAUSES_BETWEEN_READS = 16;
 
     /** Immutable: the most items of this producer that may be in flight. */
     private final int window;
@@ -58,12 +62,18 @@ public abstract class Producer {
     }
 
     private void awaitRoom() {
-        int spins = 0;
-        while (submitted - (completedSeen = completed.get()) >= window) {
-            if (++spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
+        // Resume only once half the window is free, and re-read the counter only every
+        // PAUSES_BETWEEN_READS spins: each read takes the counter's cache line away from the
+        // consumers, whose next increment must fetch it back.
+        final long resumeAt = submitted - window / 2;
+        int reads = 0;
+        while ((completedSeen = completed.get()) < resumeAt) {
+            if (++reads < READS_BEFORE_YIELD) {
+                for (int i = 0; i < PAUSES_BETWEEN_READS; i++) {
+                    Thread.onSpinWait();
+                }
             } else {
-                spins = 0;
+                reads = 0;
                 Thread.yield();
             }
         }
