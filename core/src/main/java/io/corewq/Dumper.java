@@ -3,7 +3,6 @@ package io.corewq;
 
 import java.util.Iterator;
 import java.util.List;
-import org.jctools.queues.MessagePassingQueue;
 
 /**
  * Text dumps for {@link CpuRuntime#dump()} and watchdog reports. Everything is read without locks
@@ -14,6 +13,7 @@ final class Dumper {
     private Dumper() {
     }
 
+    @SuppressWarnings("unchecked")
     static String all(CpuRuntime rt) {
         StringBuilder sb = new StringBuilder("Showing busy workqueues and worker pools:\n");
         long now = System.nanoTime();
@@ -47,11 +47,11 @@ final class Dumper {
                 if (inflight.length() > 0) {
                     sb.append("    in-flight: ").append(inflight).append('\n');
                 }
-                String pending = fold(liveEntries(p.pool.worklist, p));
+                String pending = fold(liveEntries(((Iterable<Node>) p.pool.worklist).iterator(), p));
                 if (!pending.isEmpty()) {
                     sb.append("    pending: ").append(pending).append('\n');
                 }
-                String inactive = fold(liveEntries(p.inactive, p));
+                String inactive = fold(liveEntries(p.inactiveSnapshot(INACTIVE_DUMP_LIMIT).iterator(), p));
                 if (!inactive.isEmpty()) {
                     sb.append("    inactive: ").append(inactive).append('\n');
                 }
@@ -102,10 +102,11 @@ final class Dumper {
         return "<" + Math.max(1, w.pool.rt.monitorPeriodNanos / 1_000_000L) + "ms";
     }
 
-    /** Names of the live entries of {@code pwq} in {@code q}, in queue order. */
-    @SuppressWarnings("unchecked")
-    private static Iterator<String> liveEntries(MessagePassingQueue<Node> q, PoolWorkqueue pwq) {
-        Iterator<Node> it = ((Iterable<Node>) q).iterator();
+    /** Most inactive entries of one pool_workqueue a dump lists. */
+    private static final int INACTIVE_DUMP_LIMIT = 1_000_000;
+
+    /** Names of the live entries of {@code pwq} among {@code it}, in queue order. */
+    private static Iterator<String> liveEntries(Iterator<Node> it, PoolWorkqueue pwq) {
         return new Iterator<>() {
             String next = advance();
 

@@ -38,8 +38,16 @@ class Node {
         }
     }
 
+    /** The next entry of a {@link NodeQueue} (the inactive list); that queue's accesses only. */
+    Node next;
+
     Node(Work work) {
         this.work = work == null ? (Work) this : work;
+    }
+
+    /** A {@link NodeQueue}'s stub: stands for no item and is never handed out. */
+    Node() {
+        this.work = null;
     }
 
     /**

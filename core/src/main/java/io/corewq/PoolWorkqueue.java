@@ -3,7 +3,6 @@ package io.corewq;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * One workqueue's presence in one pool. It owns:
@@ -72,9 +71,10 @@ final class PoolWorkqueue {
 
     /**
      * Entries waiting for an active slot, FIFO. Producers: any thread. Consumer: whoever holds
-     * {@link #pumping} (so an MPSC queue suffices, and it can be iterated for dumps).
+     * {@link #pumping} (so an MPSC queue suffices). Intrusive: parking an entry never allocates,
+     * however long the backlog (ordered workqueues park nearly every entry).
      */
-    final MpscUnboundedAtomicArrayQueue<Node> inactive = new MpscUnboundedAtomicArrayQueue<>(256);
+    final NodeQueue inactive = new NodeQueue();
     /** 1 while a thread pumps the inactive list. CAS. */
     private volatile int pumping;
 
@@ -265,7 +265,28 @@ final class PoolWorkqueue {
         return limit;
     }
 
+    /** Entries on the inactive list (live or stale): in-flight instances without an active slot. */
     int inactiveCount() {
-        return inactive.size();
+        long w = word;
+        return (int) Math.max(0, countOf(w, 0) + countOf(w, 1) - activeOf(w));
+    }
+
+    /**
+     * For dumps: the inactive entries, oldest first, at most {@code limit}; taken while holding the
+     * pump turn (so none is activated meanwhile), or empty if the turn stays busy.
+     */
+    java.util.List<Node> inactiveSnapshot(int limit) {
+        for (int tries = 0; !PUMPING.compareAndSet(this, 0, 1); tries++) {
+            if (tries == 1000) {
+                return java.util.List.of();
+            }
+            Thread.yield();
+        }
+        try {
+            return inactive.snapshot(limit);
+        } finally {
+            pumping = 0;
+            pump(); // a retire that found the turn taken left the activation to us
+        }
     }
 }

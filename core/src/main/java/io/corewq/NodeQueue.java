@@ -1,0 +1,160 @@
+// An intrusive, unbounded multi-producer single-consumer FIFO of entries: the inactive list of a pool_workqueue, allocation-free.
+package io.corewq;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A FIFO of {@link Node}s linked through {@link Node#next}, as the kernel links work items through
+ * their own list_head: offering never allocates, however long the queue grows (an array queue
+ * allocates a new chunk each time a backlog laps it). Producers are any threads; one consumer at
+ * a time (the caller serialises consumers and publishes the hand-over between them).
+ *
+ * <h2>Implementation overview</h2>
+ * A linked MPSC queue with a permanent stub node, after Dmitry Vyukov's intrusive design:
+ * <pre>
+ *   producer:  n.next = null ; prev = XCHG(tail, n) ; prev.next = n (release)
+ *   consumer:  head is the oldest entry not yet taken, or the stub
+ * </pre>
+ * An entry is handed out only once its successor is linked (so nobody writes its {@code next}
+ * afterwards and it may be queued again at once). To hand out the last entry the consumer first
+ * queues the stub behind it. Between a producer's exchange and its link the chain is broken for a
+ * moment; {@link #poll()} waits that moment out (as a JCTools array queue's poll waits for a
+ * claimed slot to be written), so a queue that is not {@link #isEmpty() empty} always yields an
+ * entry. {@code head} and {@code tail} sit on separate cache lines: producers only touch
+ * {@code tail} and the previous entry, the consumer {@code head} and the entries it takes.
+ */
+final class NodeQueue extends NodeQueueTail {
+    private static final VarHandle HEAD;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(NodeQueueHead.class, "head", Node.class);
+            NEXT = l.findVarHandle(Node.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    NodeQueue() {
+        super(new Node());
+    }
+
+    /** Appends {@code n}. CONTEXT: any thread; {@code n} is in no queue. */
+    void offer(Node n) {
+        NEXT.set(n, (Node) null);
+        Node prev = (Node) TAIL.getAndSet(this, n);
+        NEXT.setRelease(prev, n); // publishes n's fields to the consumer
+    }
+
+    /** Whether no entry is queued (racy, as any concurrent queue's). CONTEXT: any thread. */
+    boolean isEmpty() {
+        return (Node) HEAD.getAcquire(this) == stub && (Node) TAIL.getVolatile(this) == stub;
+    }
+
+    /**
+     * Takes the oldest entry, or returns null when the queue is empty.
+     *
+     * <p>CONTEXT: the consumer.
+     */
+    Node poll() {
+        Node h = head;
+        if (h == stub) {
+            Node next = (Node) NEXT.getAcquire(h);
+            if (next == null) {
+                if ((Node) TAIL.getVolatile(this) == stub) {
+                    return null;
+                }
+                next = awaitLink(h);
+            }
+            h = next; // skip the stub
+            HEAD.setRelease(this, h);
+        }
+        Node next = (Node) NEXT.getAcquire(h);
+        if (next == null) {
+            if ((Node) TAIL.getVolatile(this) == h) {
+                offer(stub); // h is the last entry: put the stub behind it so h can leave
+            }
+            next = awaitLink(h);
+        }
+        HEAD.setRelease(this, next);
+        return h;
+    }
+
+    /** A producer has exchanged the tail after {@code n} but not linked yet: wait for its link. */
+    private static Node awaitLink(Node n) {
+        Node next;
+        int spins = 0;
+        while ((next = (Node) NEXT.getAcquire(n)) == null) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield(); // the producer was descheduled between its two steps
+            }
+        }
+        return next;
+    }
+
+    /**
+     * The queued entries, oldest first, at most {@code limit}. CONTEXT: the consumer (so nothing
+     * is taken meanwhile; entries appended meanwhile may or may not be included).
+     */
+    List<Node> snapshot(int limit) {
+        List<Node> out = new ArrayList<>();
+        Node tailNow = (Node) TAIL.getVolatile(this);
+        Node n = head;
+        while (n != null && out.size() < limit) {
+            if (n != stub) {
+                out.add(n);
+            }
+            if (n == tailNow) {
+                break;
+            }
+            n = (Node) NEXT.getAcquire(n);
+        }
+        return out;
+    }
+}
+
+/** Padding, then the consumer's field. */
+@SuppressWarnings("unused")
+abstract class NodeQueueHead {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    /** The consumer (release store); any thread reads: the oldest entry not taken, or the stub. */
+    volatile Node head;
+    /** Immutable: the permanent stub entry. */
+    final Node stub;
+
+    NodeQueueHead(Node stub) {
+        this.stub = stub;
+        this.head = stub;
+    }
+}
+
+/** Padding, then the producers' field, then padding. */
+@SuppressWarnings("unused")
+abstract class NodeQueueTail extends NodeQueueHead {
+    static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(NodeQueueTail.class, "tail", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+    /** Producers, exchange: the newest entry (or the stub). */
+    volatile Node tail;
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+
+    NodeQueueTail(Node stub) {
+        super(stub);
+        this.tail = stub;
+    }
+}
