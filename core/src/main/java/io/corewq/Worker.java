@@ -230,7 +230,7 @@ final class Worker implements Runnable {
                 }
                 continue;
             }
-            p.flushRetires(); // the worklist ran dry: nothing is left batched while idle
+            p.flushRetiresWhenIdle(idleRounds, spins); // nothing stays batched beyond a short idle spell
             if (timer != null && timer.runExpired(System.nanoTime()) > 0) {
                 continue;
             }

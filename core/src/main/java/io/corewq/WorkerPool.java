@@ -291,6 +291,23 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * The holder found the worklist empty for the {@code idleRounds}-th time in a row (of
+     * {@code spins} before it parks): the batch is flushed after {@link #RETIRE_IDLE_ROUNDS} such
+     * rounds, before the carrier yields or parks, or at once if somebody waits on the counts. An
+     * item arriving within a few idle rounds (ping-pong) therefore does not put the retire's
+     * cache-line transfer on its critical path. CONTEXT: as {@link #retireLater}.
+     */
+    void flushRetiresWhenIdle(int idleRounds, int spins) {
+        final RetireBatch b = batch;
+        if (b.count != 0 && (idleRounds >= RETIRE_IDLE_ROUNDS || idleRounds >= spins - 8 || b.pwq.wantsPromptRetire())) {
+            flushRetires();
+        }
+    }
+
+    /** Idle rounds of a carrier (empty polls) after which its batched retires are flushed. */
+    static final int RETIRE_IDLE_ROUNDS = 32;
+
     /** Retires the batch. CONTEXT: as {@link #retireLater}, or the revoker of the slot. */
     void flushRetires() {
         final RetireBatch b = batch;
