@@ -22,20 +22,21 @@ fi
 
 out=benchmarks/results
 mkdir -p "$out"
-common=(-f 1 -wi 2 -w 1s -i 3 -foe true -prof gc -rf json)
+common=(-wi 2 -w 1s -i 3 -foe true -prof gc -rf json)
 run() { # NAME JMH-ARGS...
   local name=$1; shift
   echo "== $name =="
   java -jar "$jar" jmh "$@" "${common[@]}" -rff "$out/$name.json" | tee "$out/$name.txt" | grep -E '^[A-Z][A-Za-z]+Bench\.' || true
 }
-run queue-throughput QueueThroughputBench -r 2s
-run queue-throughput-placement QueueThroughputBench -r 2s -p executor=corewq,tpe,fjp -p placement=same,cross
-run ping-pong PingPongBench -r 2s
-run blocking-mix BlockingMixBench -r 2s
-run hotplug HotplugBench -r 2s
-run read-lock ReadLockBench -r 1s
-run delayed-work DelayedWorkBench -r 2s
-run executor ExecutorBench -r 1s
-run jfr-facade JfrFacadeBench -r 1s
+# the queue rows are the noisiest (threads placed by the OS on 2 CPUs): two forks each
+run queue-throughput QueueThroughputBench -f 2 -r 2s
+run queue-throughput-placement QueueThroughputBench -f 2 -r 2s -p executor=corewq,tpe,fjp -p placement=same,cross
+run ping-pong PingPongBench -f 1 -r 2s
+run blocking-mix BlockingMixBench -f 1 -r 2s
+run hotplug HotplugBench -f 1 -r 2s
+run read-lock ReadLockBench -f 1 -r 1s
+run delayed-work DelayedWorkBench -f 1 -r 2s
+run executor ExecutorBench -f 1 -r 1s
+run jfr-facade JfrFacadeBench -f 1 -r 1s
 # later files win in the charts: a re-run of a row (e.g. a recheck) goes last
 java -jar "$jar" charts --out docs/charts "$out"/queue-throughput.json "$out"/ping-pong.json "$out"/hotplug.json

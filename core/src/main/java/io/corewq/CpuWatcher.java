@@ -1,7 +1,6 @@
 // Follows the OS's CPU changes (affinity mask, cgroup cpuset, sysfs online) and offlines/onlines CPUs to match.
 package io.corewq;
 
-import io.corewq.cpu.CpuSelection;
 import io.corewq.cpu.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,6 +28,10 @@ final class CpuWatcher implements Runnable {
     private final long intervalNanos;
     private final Path procStatus = Path.of("/proc/self/status");
     private final Path sysOnline = Path.of("/sys/devices/system/cpu/online");
+    private final Path procCgroup = Path.of("/proc/self/cgroup");
+    /** Watcher thread only: /proc/self/cgroup at the last check, and the cpuset file it led to. */
+    private String lastCgroup;
+    private Path lastCpuset;
     /** Watcher thread only: CPUs this watcher took offline, with the cause. */
     private final Map<Integer, String> offlinedByOs = new HashMap<>();
     private final Thread thread;
@@ -64,9 +67,23 @@ final class CpuWatcher implements Runnable {
     }
 
     /** The cgroup cpuset file of this process, v1 first, or null. */
-    private static Path findCpuset() {
+    private Path findCpuset() {
+        String cgroup = readSmall(procCgroup);
+        if (cgroup == null) {
+            return null;
+        }
+        if (lastCpuset != null && cgroup.equals(lastCgroup)) {
+            return lastCpuset; // the process did not move: no need to probe the files again
+        }
+        Path found = probeCpuset(cgroup);
+        lastCgroup = cgroup;
+        lastCpuset = found;
+        return found;
+    }
+
+    private static Path probeCpuset(String cgroup) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/cgroup"));
+            List<String> lines = cgroup.lines().collect(java.util.stream.Collectors.toList());
             for (String l : lines) {
                 String[] f = l.split(":", 3);
                 if (f.length == 3 && List.of(f[1].split(",")).contains("cpuset")) {
@@ -87,20 +104,62 @@ final class CpuWatcher implements Runnable {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
         return null;
     }
 
-    private static CpuSet read(Path p) {
+    private CpuSet read(Path p) {
         if (p == null) {
             return null;
         }
+        String s = readSmall(p);
         try {
-            String s = Files.readString(p).trim();
-            return s.isEmpty() ? null : CpuSet.parse(s);
+            return s == null || s.isBlank() ? null : CpuSet.parse(s.trim());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Watcher thread only: the buffer {@link #readSmall} reads into (grown if a file needs it). */
+    private byte[] buf = new byte[4096];
+
+    /**
+     * The contents of a small text file (procfs, sysfs, cgroupfs) as ASCII, or null if unreadable.
+     * Reads into a reused buffer: a check every 100 ms must not make tens of kilobytes of garbage
+     * (as Files.readAllLines does with its 8 KiB reader buffers) in a latency-sensitive process.
+     */
+    private String readSmall(Path p) {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(p.toFile())) {
+            int n = 0;
+            for (int r; (r = in.read(buf, n, buf.length - n)) > 0; ) {
+                n += r;
+                if (n == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+            }
+            return new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code Cpus_allowed_list} of /proc/self/status, or null. */
+    private CpuSet readCpusAllowed() {
+        String status = readSmall(procStatus);
+        if (status == null) {
+            return null;
+        }
+        int at = status.indexOf("Cpus_allowed_list:");
+        if (at < 0) {
+            return null;
+        }
+        int from = at + "Cpus_allowed_list:".length();
+        int to = status.indexOf('\n', from);
+        try {
+            return CpuSet.parse(status.substring(from, to < 0 ? status.length() : to).trim());
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -124,7 +183,7 @@ final class CpuWatcher implements Runnable {
         if (rt.isClosed()) {
             return;
         }
-        CpuSet affinity = CpuSelection.readCpusAllowed(procStatus);
+        CpuSet affinity = readCpusAllowed();
         CpuSet cpuset = read(findCpuset()); // re-resolved each time: the process may move between cgroups
         CpuSet sys = read(sysOnline);
         boolean changed = false;
