@@ -1,6 +1,7 @@
 // Follows the OS's CPU changes (affinity mask, cgroup cpuset, sysfs online) and offlines/onlines CPUs to match.
 package io.corewq;
 
+import io.corewq.cpu.CpuSelection;
 import io.corewq.cpu.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,8 @@ final class CpuWatcher implements Runnable {
     /** Watcher thread only: /proc/self/cgroup at the last check, and the cpuset file it led to. */
     private String lastCgroup;
     private Path lastCpuset;
+    /** Watcher thread only: the buffer {@link #readSmall} reads into (grown if a file needs it). */
+    private byte[] buf = new byte[4096];
     /** Watcher thread only: CPUs this watcher took offline, with the cause. */
     private final Map<Integer, String> offlinedByOs = new HashMap<>();
     private final Thread thread;
@@ -83,7 +86,7 @@ final class CpuWatcher implements Runnable {
 
     private static Path probeCpuset(String cgroup) {
         try {
-            List<String> lines = cgroup.lines().collect(java.util.stream.Collectors.toList());
+            String[] lines = cgroup.split("\n");
             for (String l : lines) {
                 String[] f = l.split(":", 3);
                 if (f.length == 3 && List.of(f[1].split(",")).contains("cpuset")) {
@@ -122,9 +125,6 @@ final class CpuWatcher implements Runnable {
         }
     }
 
-    /** Watcher thread only: the buffer {@link #readSmall} reads into (grown if a file needs it). */
-    private byte[] buf = new byte[4096];
-
     /**
      * The contents of a small text file (procfs, sysfs, cgroupfs) as ASCII, or null if unreadable.
      * Reads into a reused buffer: a check every 100 ms must not make tens of kilobytes of garbage
@@ -141,25 +141,6 @@ final class CpuWatcher implements Runnable {
             }
             return new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** {@code Cpus_allowed_list} of /proc/self/status, or null. */
-    private CpuSet readCpusAllowed() {
-        String status = readSmall(procStatus);
-        if (status == null) {
-            return null;
-        }
-        int at = status.indexOf("Cpus_allowed_list:");
-        if (at < 0) {
-            return null;
-        }
-        int from = at + "Cpus_allowed_list:".length();
-        int to = status.indexOf('\n', from);
-        try {
-            return CpuSet.parse(status.substring(from, to < 0 ? status.length() : to).trim());
-        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -183,7 +164,8 @@ final class CpuWatcher implements Runnable {
         if (rt.isClosed()) {
             return;
         }
-        CpuSet affinity = readCpusAllowed();
+        String status = readSmall(procStatus);
+        CpuSet affinity = status == null ? null : CpuSelection.cpusAllowedOf(status);
         CpuSet cpuset = read(findCpuset()); // re-resolved each time: the process may move between cgroups
         CpuSet sys = read(sysOnline);
         boolean changed = false;

@@ -3,6 +3,7 @@ package io.corewq;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 
 /**
  * One workqueue's presence in one pool. It owns:
@@ -275,10 +276,10 @@ final class PoolWorkqueue {
      * For dumps: the inactive entries, oldest first, at most {@code limit}; taken while holding the
      * pump turn (so none is activated meanwhile), or empty if the turn stays busy.
      */
-    java.util.List<Node> inactiveSnapshot(int limit) {
+    List<Node> inactiveSnapshot(int limit) {
         for (int tries = 0; !PUMPING.compareAndSet(this, 0, 1); tries++) {
             if (tries == 1000) {
-                return java.util.List.of();
+                return List.of();
             }
             Thread.yield();
         }

@@ -410,7 +410,7 @@ final class Worker implements Runnable {
                         break;
                     }
                 } else if (Work.STATE.compareAndSet(w, st, st & ~Work.RUNNING)) {
-                    if (holdsSlot && rescuerOf == null) {
+                    if (holdsSlot) {
                         pool.retireLater(pwq, color); // the carrier: batched, see WorkerPool.retireLater
                         if (w.waiters != null) {
                             pool.flushRetires(); // a waiter woken now sees the counts without this item
@@ -430,7 +430,7 @@ final class Worker implements Runnable {
      * counts). Briefly leaves IN_ITEM so no revoker flushes the batch at the same time.
      */
     void flushRetiresInItem() {
-        if (rescuerOf == null && pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, BETWEEN)) {
+        if (pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, BETWEEN)) { // a rescuer's pool is unbound
             pool.flushRetires();
             PHASE.setRelease(this, IN_ITEM);
         }

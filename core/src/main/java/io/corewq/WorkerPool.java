@@ -263,10 +263,10 @@ final class WorkerPool {
      * holder's previous ones of the same pwq. Every retire is an atomic add on the pwq's word,
      * which the producers CAS on each queue: batching keeps that cache line with the producers,
      * saving two cross-CPU transfers per item. The counts lag by at most {@link #RETIRE_BATCH}
-     * finished items, and never where it could be seen: the batch is flushed when the worklist is
-     * empty, before an item of another pwq, before any item once the pwq has a flusher, waiting
-     * entries or is retiring ({@link PoolWorkqueue#wantsPromptRetire()}), and on every hand-off of
-     * the slot. An instance queued after a flush started runs after the batch was flushed, so a
+     * finished items, and never where it could be seen: the batch is flushed after a short idle
+     * spell ({@link #flushRetiresWhenIdle}), before an item of another pwq, at the holder's next
+     * step once the pwq has a flusher, waiting entries or is retiring
+     * ({@link PoolWorkqueue#wantsPromptRetire()}), and on every hand-off of the slot. An instance queued after a flush started runs after the batch was flushed, so a
      * flush never waits for an item it does not cover.
      *
      * <p>CONTEXT: the run-slot holder, between items.
@@ -278,9 +278,11 @@ final class WorkerPool {
             b.pwq = pwq;
         }
         b.delta += PoolWorkqueue.retireDelta(color);
-        if (++b.count >= RETIRE_BATCH || pwq.wantsPromptRetire()) {
+        if (++b.count >= RETIRE_BATCH) {
             flushRetires();
         }
+        // A pwq that wants its counts now (wantsPromptRetire) is flushed by the holder's very next
+        // step: beforeItem when it pops an item, flushRetiresWhenIdle when it finds none.
     }
 
     /** The holder is about to run an instance of {@code pwq}. CONTEXT: as {@link #retireLater}. */

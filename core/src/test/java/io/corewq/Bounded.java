@@ -83,6 +83,30 @@ public final class Bounded {
         }
     }
 
+    /** Joins {@code threads}; fails with a dump if they have not all ended within the default bound. */
+    public static void join(String what, Thread... threads) {
+        join(what, DEFAULT_SECONDS, java.util.Arrays.asList(threads));
+    }
+
+    /** Joins {@code threads}; fails with a dump if they have not all ended within {@code seconds}. */
+    public static void join(String what, long seconds, Iterable<? extends Thread> threads) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            for (Thread t : threads) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left > 0) {
+                    t.join(left);
+                }
+                if (t.isAlive()) {
+                    fail(what + ": " + t.getName() + " did not end within " + seconds + " s\n" + threadDump());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
+    }
+
     /**
      * Waits for a condition that another thread makes true, re-checking as threads make progress
      * (spinning and yielding, no sleeps); fails with a dump after the deadline.

@@ -62,13 +62,7 @@ class CancelRaceTest {
                 }));
             }
             threads.forEach(Thread::start);
-            Bounded.run("racers", 120, () -> threads.forEach(th -> {
-                try {
-                    th.join();
-                } catch (InterruptedException e) {
-                    throw new RuntimeException(e);
-                }
-            }));
+            Bounded.join("racers", 120, threads);
             try {
                 Bounded.run("drain", 20, () -> {
                     wq.drain();

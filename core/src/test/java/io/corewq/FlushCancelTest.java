@@ -60,23 +60,18 @@ class FlushCancelTest {
         Bounded.until("flusher waiting", () -> t.getState() == Thread.State.WAITING);
         assertTrue(w.isPending());
         gate.countDown();
-        Bounded.run("join", () -> {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Bounded.join("join", t);
         assertTrue(flushed.get());
         assertEquals(1, runs.get(), "flush returned before the instance ran");
         assertFalse(w.flush());
     }
 
-    @Test
-    void flushWaitsForTheRunningInstance() {
+    /**
+     * Queues an item on the test CPU and returns once it runs; it returns when {@code go} is
+     * counted down, after setting {@code finished}.
+     */
+    private Work startHeldItem(CountDownLatch go, AtomicBoolean finished) {
         CountDownLatch in = new CountDownLatch(1);
-        CountDownLatch go = new CountDownLatch(1);
-        AtomicBoolean finished = new AtomicBoolean();
         Work w = new Work(() -> {
             in.countDown();
             Bounded.await(go);
@@ -84,6 +79,14 @@ class FlushCancelTest {
         });
         wq.queueOn(cpu, w);
         Bounded.await(in);
+        return w;
+    }
+
+    @Test
+    void flushWaitsForTheRunningInstance() {
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Work w = startHeldItem(go, finished);
         Thread flusher = Thread.currentThread();
         Thread releaser = new Thread(() -> {
             // release the item only once this thread waits in flush(), so flush() must wait for it
@@ -119,13 +122,7 @@ class FlushCancelTest {
         Bounded.run("flush under load", wq::flush);
         assertEquals(n, done.get());
         stop.set(true);
-        Bounded.run("join", () -> {
-            try {
-                spammer.join();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Bounded.join("join", spammer);
     }
 
     @Test
@@ -151,13 +148,7 @@ class FlushCancelTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> wq.queue(outsider));
         assertTrue(e.getMessage().contains("draining") && e.getMessage().contains("fc"), e.getMessage());
         go.countDown();
-        Bounded.run("join drainer", () -> {
-            try {
-                drainer.join();
-            } catch (InterruptedException ex) {
-                throw new RuntimeException(ex);
-            }
-        });
+        Bounded.join("join drainer", drainer);
         assertEquals(100, chain.get());
         assertTrue(wq.queue(outsider), "queueing works again after drain");
         outsider.flush();
@@ -206,16 +197,9 @@ class FlushCancelTest {
 
     @Test
     void cancelSyncWaitsForTheRunningFunction() {
-        CountDownLatch in = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
-        Work w = new Work(() -> {
-            in.countDown();
-            Bounded.await(go);
-            finished.set(true);
-        });
-        wq.queueOn(cpu, w);
-        Bounded.await(in);
+        Work w = startHeldItem(go, finished);
         new Thread(go::countDown).start();
         assertFalse(w.cancelSync(), "nothing was pending");
         assertTrue(finished.get());

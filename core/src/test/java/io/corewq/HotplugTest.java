@@ -118,13 +118,7 @@ class HotplugTest {
             }
         });
         t.start();
-        Bounded.run("join", () -> {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Bounded.join("join", t);
         assertEquals(null, err.get());
     }
 
@@ -390,13 +384,7 @@ class HotplugTest {
             assertEquals(1, ran.get());
             assertFalse(offlineDone.get());
         }
-        Bounded.run("join", () -> {
-            try {
-                controller.join();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Bounded.join("join", controller);
         assertTrue(offlineDone.get());
     }
 

@@ -145,13 +145,7 @@ class MaxActiveOrderedTest {
             threads.add(t);
             t.start();
         }
-        Bounded.run("producers", () -> threads.forEach(t -> {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        }));
+        Bounded.join("producers", Bounded.DEFAULT_SECONDS, threads);
         wq.flush();
         assertEquals(null, err.get());
         assertEquals(0, overlaps.get());

@@ -94,9 +94,7 @@ class NodeQueueTest {
             taken[p].incrementAndGet();
             got++;
         }
-        for (Thread t : threads) {
-            t.join(Bounded.DEFAULT_SECONDS * 1000);
-        }
+        Bounded.join("producers", threads);
         assertTrue(q.isEmpty());
         assertNull(q.poll());
     }

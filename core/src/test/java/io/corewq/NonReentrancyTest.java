@@ -129,13 +129,7 @@ class NonReentrancyTest {
                 t.start();
                 wq.queueOn(cpu, c);
                 Bounded.await(done, 20);
-                Bounded.run("join", () -> {
-                    try {
-                        t.join();
-                    } catch (InterruptedException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
+                Bounded.join("join", t);
             }
         }
     }

@@ -31,7 +31,7 @@ class RetireBatchTest {
     }
 
     @Test
-    void aFlushLeavesNothingCountedInFlight() throws Exception {
+    void aFlushLeavesNothingCountedInFlight() {
         Workqueue wq = rt.allocWorkqueue("batch_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
         int[] cpus = rt.cpus().toArray();
         int perProducer = 20_000;
@@ -53,10 +53,7 @@ class RetireBatchTest {
             }, "producer-" + p);
             producers[p].start();
         }
-        for (Thread t : producers) {
-            t.join(Bounded.DEFAULT_SECONDS * 1000);
-            assertTrue(!t.isAlive(), () -> "producer still running\n" + rt.dump());
-        }
+        Bounded.join("producers", producers);
         Bounded.run("flush", wq::flush);
         assertEquals(2L * perProducer, ran.get(), () -> rt.dump());
         assertEquals(0, wq.stats().inFlight(), () -> "counts left batched after a flush\n" + rt.dump());

@@ -180,15 +180,29 @@ public final class CpuSelection {
      */
     public static CpuSet readCpusAllowed(Path procStatus) {
         try {
-            for (String l : Files.readAllLines(procStatus)) {
-                if (l.startsWith("Cpus_allowed_list:")) {
-                    return CpuSet.parse(l.substring("Cpus_allowed_list:".length()));
-                }
-            }
+            return cpusAllowedOf(Files.readString(procStatus, java.nio.charset.StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        return null;
+    }
+
+    /**
+     * The {@code Cpus_allowed_list} of the text of a {@code /proc/<pid>/status} file, or
+     * {@code null} if it has no such line or the list does not parse.
+     */
+    public static CpuSet cpusAllowedOf(String status) {
+        final String key = "Cpus_allowed_list:";
+        int at = status.startsWith(key) ? 0 : status.indexOf("\n" + key);
+        if (at < 0) {
+            return null;
+        }
+        int from = status.indexOf(':', at) + 1;
+        int to = status.indexOf('\n', from);
+        try {
+            return CpuSet.parse(status.substring(from, to < 0 ? status.length() : to));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
