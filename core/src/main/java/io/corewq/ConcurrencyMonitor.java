@@ -109,6 +109,9 @@ final class ConcurrencyMonitor implements Runnable {
         }
     }
 
+    /** Passes without progress, work pending and nobody idle, after which an unbound pool gets a new worker. */
+    static final int UNBOUND_STUCK_PERIODS = 5;
+
     private boolean anyAwake() {
         for (WorkerPool p : rt.boundPools()) {
             if (!p.isSleeping() || p.holder == null && !p.worklist.isEmpty()) {
@@ -151,11 +154,23 @@ final class ConcurrencyMonitor implements Runnable {
         }
         for (WorkerPool p : rt.unboundPoolList()) {
             boolean pending = !p.worklist.isEmpty();
+            long progress = p.progressSum();
             if (pending) {
                 busy = true;
-                if (p.idleCount() == 0) {
+                // Stuck: work waits, no worker is idle or spinning, and none finished an item for
+                // UNBOUND_STUCK_PERIODS passes (every worker blocked in an item): add one. A pool
+                // that makes progress gets its spares from ensureSpare, not from here; a shorter
+                // stall is what an oversubscribed machine's scheduler does to any thread.
+                if (progress != p.monProgress) {
+                    p.monProgress = progress;
+                    p.monStuckPasses = 0;
+                } else if (p.idleCount() == 0 && p.spinningCount() == 0 && ++p.monStuckPasses >= UNBOUND_STUCK_PERIODS) {
+                    p.monStuckPasses = 0;
                     p.maybeCreateWorker();
                 }
+            } else {
+                p.monProgress = progress;
+                p.monStuckPasses = 0;
             }
             watchdog(p, pending, null, now);
         }

@@ -282,33 +282,51 @@ final class Worker implements Runnable {
 
     private void runUnbound() {
         final WorkerPool p = pool;
-        final int spins = Math.max(1, p.rt.idleSpins / 4);
+        final int spins = Math.max(1, p.rt.idleSpins); // as a carrier: spin briefly, then park
         int idleRounds = 0;
         boolean justWoke = true; // a new worker counts as one that just left the idle list
+        boolean spinning = false;
         while (!p.stopping) {
             Node n = p.pollUnbound();
             if (n != null) {
+                if (spinning) {
+                    spinning = false;
+                    p.stopSpinning(true); // and fan out if more items wait
+                } else if (justWoke) {
+                    p.wakeIfMoreWork();
+                }
                 if (justWoke) {
-                    p.ensureSpare(); // as the kernel's may_start_working: once per wake, not per item
+                    p.ensureSpare(this); // as the kernel's may_start_working: once per wake, not per item
                     justWoke = false;
                 }
                 process(n);
                 idleRounds = 0;
                 continue;
             }
+            if (!spinning && idleRounds == 0) {
+                spinning = p.tryStartSpinning(); // else enough workers spin: go idle at once
+                if (!spinning) {
+                    idleRounds = spins;
+                }
+            }
             if (idleRounds++ < spins) {
                 Thread.onSpinWait();
                 continue;
             }
+            if (spinning) {
+                spinning = false;
+                p.stopSpinning(false); // before registering idle: enterIdle's re-check covers the gap
+            }
             if (p.enterIdle(this)) {
-                long reap = p.rt.idleReapNanos;
-                LockSupport.parkNanos(p, reap);
-                if (p.leaveIdleOrReap(this)) {
-                    return;
+                if (p.idleWait(this)) {
+                    return; // reaped
                 }
                 justWoke = true;
             }
             idleRounds = 0;
+        }
+        if (spinning) {
+            p.stopSpinning(false);
         }
     }
 

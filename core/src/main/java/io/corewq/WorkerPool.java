@@ -37,9 +37,22 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * rescuers of MEM_RECLAIM workqueues for help.
  *
  * <h2>Unbound pools</h2>
- * Not concurrency-managed: every worker polls the MPMC worklist; an idle worker waits on the idle
- * list and producers wake one. As in the kernel, a worker that starts an item when no idle worker
+ * Not concurrency-managed: every worker polls the worklist (taking turns as its consumer); an idle
+ * worker waits on the idle list. As in the kernel, a worker that starts an item when no idle worker
  * is left first creates a spare (one manager at a time), so new work always finds a worker.
+ *
+ * <p>Wake-ups: a worker that finds the worklist empty <b>spins</b> for a short while before it
+ * goes idle, and at most {@link #maxSpinners} do so at once. A producer wakes an idle worker only
+ * when nobody spins; a worker that finds an item after spinning or waking wakes the next one if
+ * more items wait and nobody spins (so a burst fans out over the workers one wake at a time, as in
+ * ForkJoinPool). A steady stream therefore costs its producers no system call:
+ * <pre>
+ *   producer: worklist.offer(n) (CAS) ; if (spinning == 0 &amp;&amp; nrIdle &gt; 0) wake one idle worker
+ *   spinner:  spinning-- (atomic)      ; register idle, nrIdle++ (atomic) ; if (!worklist.isEmpty()) leave idle
+ * </pre>
+ * Each side writes then reads with sequentially consistent accesses, so a spinner that gives up
+ * either was seen by the producer (which then relies on it, and it sees the item in its re-check)
+ * or sees the item itself.
  */
 final class WorkerPool {
     private static final VarHandle SLEEPING;
@@ -77,6 +90,10 @@ final class WorkerPool {
     private volatile int sleeping;
     /** Unbound: 1 while a worker polls the (single-consumer) worklist. CAS, held only for the poll. */
     private final java.util.concurrent.atomic.AtomicInteger polling = new java.util.concurrent.atomic.AtomicInteger();
+    /** Unbound: workers spinning on an empty worklist (see the class comment). CAS / atomic add. */
+    private final AtomicInteger nrSpinning = new AtomicInteger();
+    /** Immutable: unbound, the most workers that spin at once (one per CPU of the pool). */
+    final int maxSpinners;
 
     /** Idle workers (unbound: waiting for work; per-CPU: surplus, waiting for the slot). */
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
@@ -91,9 +108,15 @@ final class WorkerPool {
     final ConcurrencyMonitor.Watch watch = new ConcurrencyMonitor.Watch();
     /** Monitor only: since when the pool has been vacant with work pending (0 = not). */
     long vacantSince;
+    /** Monitor only, unbound: {@link #progressSum()} at its last pass. */
+    long monProgress = Long.MIN_VALUE;
+    /** Monitor only, unbound: passes in a row that saw work pending and no progress. */
+    int monStuckPasses;
     /** Under {@link #workersLock}: every worker still attached. */
     private final List<Worker> workers = new ArrayList<>();
     private final Object workersLock = new Object();
+    /** Under {@link #workersLock} (written), any thread (read): {@code workers.size()}. */
+    private volatile int nrWorkers;
     private int nextWorkerId;
 
     /**
@@ -130,6 +153,7 @@ final class WorkerPool {
         // memory-access methods warn on JDK 24+ and are on their way out). Unbound pools have several
         // consumers: they take turns through pollUnbound().
         this.worklist = new MpscUnboundedAtomicArrayQueue<>(1024);
+        this.maxSpinners = Math.max(1, cpumask.size());
     }
 
     boolean isBound() {
@@ -206,6 +230,8 @@ final class WorkerPool {
             if (sleeping != 0) {
                 wakeCarrier();
             }
+        } else if (nrSpinning.get() > 0) {
+            return; // a spinning worker takes it (or, giving up, sees it in its re-check)
         } else if (nrIdle.get() > 0) {
             Worker me = fromRetire ? Worker.current() : null;
             if (me == null || me.pool != this) {
@@ -541,6 +567,51 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * CONTEXT: an unbound worker that found the worklist empty. Becomes one of the spinners if
+     * fewer than {@link #maxSpinners} spin; false: it should go idle at once.
+     */
+    boolean tryStartSpinning() {
+        for (;;) {
+            int n = nrSpinning.get();
+            if (n >= maxSpinners) {
+                return false;
+            }
+            if (nrSpinning.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * CONTEXT: a spinner that stops spinning. {@code found}: it found an item, which it runs next;
+     * if more items wait and no other worker spins, it wakes an idle one to take them (the fan-out
+     * of a burst). Otherwise it is about to go idle, whose re-check covers an item queued while it
+     * was counted as a spinner.
+     */
+    void stopSpinning(boolean found) {
+        int left = nrSpinning.decrementAndGet();
+        if (found && left == 0) {
+            wakeIfMoreWork();
+        }
+    }
+
+    /**
+     * CONTEXT: an unbound worker that just took an item after spinning or waking: if more items
+     * wait, nobody spins and a worker is idle, wakes one (the kernel's need_more_worker/kick_pool,
+     * one wake per worker that starts, so a burst fans out without a wake per item).
+     */
+    void wakeIfMoreWork() {
+        if (!worklist.isEmpty() && nrSpinning.get() == 0 && nrIdle.get() > 0) {
+            wakeIdle();
+        }
+    }
+
+    /** For dumps and tests: unbound workers spinning now. */
+    int spinningCount() {
+        return nrSpinning.get();
+    }
+
     private void wakeIdle() {
         Worker w;
         synchronized (idleLock) {
@@ -566,35 +637,67 @@ final class WorkerPool {
         }
         nrIdle.incrementAndGet(); // full fence before the re-check below
         if (!worklist.isEmpty() || stopping) {
-            leaveIdleOrReap(w);
+            leaveIdle(w);
             return false;
         }
         return true;
     }
 
     /**
-     * CONTEXT: an unbound worker after its idle park. Leaves the idle list; returns true when the
-     * worker must exit instead (reaped: still idle, more than two idle, and nothing to do).
+     * CONTEXT: an unbound worker registered idle by {@link #enterIdle}. Parks until a producer or
+     * another worker wakes it (taking it off the idle list), work shows up, or the pool stops.
+     * Returns true when the worker must exit instead: reaped, after a full {@code idleReapNanos}
+     * idle with more than two idle workers and nothing to do. A spurious return from park (a stale
+     * permit) parks again: only the reap deadline ends an idle spell without a wake, so workers are
+     * not torn down and re-created under a steady load.
      */
-    boolean leaveIdleOrReap(Worker w) {
+    boolean idleWait(Worker w) {
+        long deadline = System.nanoTime() + rt.idleReapNanos;
+        for (;;) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                LockSupport.parkNanos(this, left);
+            }
+            synchronized (idleLock) {
+                if (w.idleWoken) {
+                    w.idleWoken = false;
+                    return false; // woken: the waker took us off the list
+                }
+                if (stopping || !worklist.isEmpty()) {
+                    idle.remove(w);
+                    nrIdle.decrementAndGet();
+                    return false;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    if (nrIdle.get() > 2 && workerCount() > 1) {
+                        idle.remove(w);
+                        nrIdle.decrementAndGet();
+                        return true; // reaped: idle beyond two for the reap timeout
+                    }
+                    deadline = System.nanoTime() + rt.idleReapNanos;
+                }
+            }
+        }
+    }
+
+    /** CONTEXT: an unbound worker registered idle that found work in its re-check: leaves the list. */
+    void leaveIdle(Worker w) {
         synchronized (idleLock) {
             if (!w.idleWoken && idle.remove(w)) {
-                int left = nrIdle.decrementAndGet();
-                if (left >= 2 && worklist.isEmpty() && !stopping && workerCount() > 1) {
-                    return true;
-                }
+                nrIdle.decrementAndGet();
             }
             w.idleWoken = false;
         }
-        return false;
     }
 
     /**
-     * As the kernel's may_start_working: a worker about to run an item makes sure an idle worker
-     * remains, so work queued while every worker is busy (or blocked) always finds one.
+     * As the kernel's may_start_working: a worker about to run an item makes sure an idle (or
+     * spinning) worker remains unless another worker is between items, so work queued while every
+     * worker is busy (or blocked) always finds one.
      */
-    void ensureSpare() {
-        while (nrIdle.get() == 0 && !stopping && workerCount() < rt.maxUnboundWorkers) {
+    void ensureSpare(Worker self) {
+        while (nrIdle.get() == 0 && nrSpinning.get() == 0 && !stopping && workerCount() < rt.maxUnboundWorkers
+                && allOthersInItems(self)) {
             if (managing.get() == 0) {
                 tryCreateWorker(false); // null after a failure: the monitor retries after the cool-down
                 return;
@@ -603,12 +706,29 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * Whether every worker but {@code self} is inside an item. One that is not (polling, waiting for
+     * the poll turn, about to go idle) reaches the worklist before long, so no spare is needed for
+     * it; if it then blocks in an item too, the monitor sees the pool stuck and adds one. Racy
+     * reads of {@link Worker#current}: a heuristic, the monitor is the guarantee.
+     */
+    private boolean allOthersInItems(Worker self) {
+        synchronized (workersLock) {
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                Worker w = workers.get(i);
+                if (w != self && w.current == null) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     // ---- workers ---------------------------------------------------------------------------
 
+    /** Workers attached (lock-free read: producers of an unbound pool check it). */
     int workerCount() {
-        synchronized (workersLock) {
-            return workers.size();
-        }
+        return nrWorkers;
     }
 
     List<Worker> workersSnapshot() {
@@ -686,6 +806,7 @@ final class WorkerPool {
         w.thread = t;
         synchronized (workersLock) {
             workers.add(w);
+            nrWorkers = workers.size();
         }
         boolean holds = false;
         if (asHolder) {
@@ -697,6 +818,7 @@ final class WorkerPool {
         } catch (Throwable e) {
             synchronized (workersLock) {
                 workers.remove(w);
+                nrWorkers = workers.size();
             }
             if (holds) {
                 HOLDER.compareAndSet(this, w, null);
@@ -711,6 +833,7 @@ final class WorkerPool {
     void detach(Worker w) {
         synchronized (workersLock) {
             workers.remove(w);
+            nrWorkers = workers.size();
             workersLock.notifyAll();
         }
         if (holder == w) {

@@ -16,8 +16,9 @@ import java.util.EnumSet;
  *   <li>{@link Kind#PERCPU}: producer {@code k} queues onto CPU {@code cpus[k % n]} with
  *       {@link Workqueue#queueOn}; max_active {@link Workqueue#MAX_ACTIVE}, above any window a
  *       producer uses, so items never wait on the inactive list;</li>
- *   <li>{@link Kind#UNBOUND}: {@link Workqueue#queue} onto an {@code UNBOUND} workqueue whose
- *       max_active is the number of CPUs (the same consumer count as the JDK pools);</li>
+ *   <li>{@link Kind#UNBOUND}: {@link Workqueue#queue} onto an {@code UNBOUND} workqueue with the
+ *       default max_active ({@link Workqueue#DEFAULT_ACTIVE}, above any window, as a user gets
+ *       with 0); how many workers run is the unbound pool's business, as in the kernel;</li>
  *   <li>{@link Kind#ORDERED}: {@link Workqueue#queue} onto an ordered workqueue: one item at a
  *       time in queueing order, so one consumer (compare with the JCTools floor, also one).</li>
  * </ul>
@@ -50,7 +51,7 @@ public final class CorewqTarget implements QueueTarget {
                 wq = rt.allocWorkqueue("bench_percpu", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
                 break;
             case UNBOUND:
-                wq = rt.allocWorkqueue("bench_unbound", EnumSet.of(WqFlag.UNBOUND), cpus.length);
+                wq = rt.allocWorkqueue("bench_unbound", EnumSet.of(WqFlag.UNBOUND), 0);
                 break;
             default:
                 wq = rt.allocOrderedWorkqueue("bench_ordered", EnumSet.noneOf(WqFlag.class));

@@ -1,0 +1,132 @@
+// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, no reaping on spurious wake-ups, spares behind blocked items.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+class UnboundPoolTest {
+    static final Set<WqFlag> UNBOUND = EnumSet.of(WqFlag.UNBOUND);
+
+    private static WorkerPool poolOf(Workqueue wq) {
+        return wq.pwqFor(0).pool;
+    }
+
+    /**
+     * A producer streaming no-op items (a window of 512 in flight, default max_active) is served by
+     * about one worker per CPU. Before the spinning-worker protocol every push woke an idle worker,
+     * every woken worker with no idle one left created a spare, and the monitor added a worker on
+     * every 2 ms pass that saw work pending: 15 to 80 workers on two CPUs.
+     */
+    @Test
+    void aStreamOfShortItemsDoesNotGrowThePoolBeyondItsCpus() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build()) {
+            Workqueue wq = rt.allocWorkqueue("stream", UNBOUND, 0);
+            AtomicLong done = new AtomicLong();
+            Work[] ring = new Work[1024];
+            for (int i = 0; i < ring.length; i++) {
+                ring[i] = new Work("noop", done::incrementAndGet);
+            }
+            final long total = 300_000;
+            Bounded.run("stream of " + total + " items", 60, () -> {
+                long queued = 0;
+                int next = 0;
+                while (queued < total) {
+                    if (queued - done.get() >= 512) {
+                        Thread.yield();
+                        continue;
+                    }
+                    if (wq.queue(ring[next])) {
+                        queued++;
+                    }
+                    next = (next + 1) & (ring.length - 1);
+                }
+                wq.flush();
+            });
+            assertEquals(total, done.get());
+            int cpus = rt.cpus().size();
+            WorkerPool pool = poolOf(wq);
+            assertTrue(pool.workerCount() <= 2 * cpus + 4,
+                    "unbound pool grew to " + pool.workerCount() + " workers on " + cpus + " CPUs for a stream of no-op items");
+        }
+    }
+
+    /**
+     * An idle worker is reaped only after a full idle-reap timeout: a stale unpark permit (or any
+     * spurious return from park) sends it back to sleep, it does not end the worker.
+     */
+    @Test
+    void aSpuriousWakeUpDoesNotReapAnIdleWorker() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO)
+                .idleReapTimeout(Duration.ofHours(1)).build()) {
+            Workqueue wq = rt.allocWorkqueue("reap", UNBOUND, 0);
+            int blockers = 4;
+            CountDownLatch started = new CountDownLatch(blockers);
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < blockers; i++) {
+                wq.queue(new Work("blocker", () -> {
+                    started.countDown();
+                    Bounded.await(release);
+                }));
+            }
+            Bounded.await(started); // four workers (at least) are inside items at once
+            release.countDown();
+            wq.flush();
+            WorkerPool pool = poolOf(wq);
+            Bounded.until("every worker idle and parked", () -> allParkedIdle(pool));
+            int workers = pool.workerCount();
+            assertTrue(workers >= blockers, workers + " workers");
+            for (int round = 0; round < 20; round++) {
+                for (Worker w : pool.workersSnapshot()) {
+                    LockSupport.unpark(w.thread);
+                }
+                Bounded.until("workers parked again after spurious wake-ups", () -> allParkedIdle(pool));
+            }
+            assertEquals(workers, pool.workerCount(), "spurious wake-ups reaped idle workers");
+        }
+    }
+
+    private static boolean allParkedIdle(WorkerPool pool) {
+        List<Worker> ws = pool.workersSnapshot();
+        if (pool.idleCount() != ws.size()) {
+            return false;
+        }
+        for (Worker w : ws) {
+            if (w.thread.getState() != Thread.State.TIMED_WAITING || LockSupport.getBlocker(w.thread) != pool) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Items queued while every worker is blocked in an item still run: a spare or the monitor adds a worker. */
+    @Test
+    void anItemBehindBlockedItemsGetsAWorker() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build()) {
+            Workqueue wq = rt.allocWorkqueue("blocked", UNBOUND, 0);
+            int blockers = rt.cpus().size() + 2;
+            CountDownLatch started = new CountDownLatch(blockers);
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < blockers; i++) {
+                wq.queue(new Work("blocker", () -> {
+                    started.countDown();
+                    Bounded.await(release);
+                }));
+            }
+            Bounded.await(started);
+            CountDownLatch ran = new CountDownLatch(1);
+            wq.queue(new Work("behind", ran::countDown));
+            Bounded.await(ran); // while every earlier item is still blocked
+            release.countDown();
+            wq.flush();
+        }
+    }
+}
