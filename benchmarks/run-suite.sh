@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole JMH suite: "full" writes benchmarks/results/*.json and the charts (docs/BENCHMARKS.md); "smoke" runs every benchmark once (CI).
+# Runs the whole JMH suite: "full" writes benchmarks/results/*.json and the charts (docs/BENCHMARKS.md); "smoke" runs every benchmark once (CI); "rounds [N]" runs the headline queue rows in N interleaved rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=benchmarks/target/corewq.jar
@@ -13,10 +13,25 @@ if [ "$mode" = smoke ]; then
   # every benchmark and every parameter value once: one fork, one 100 ms iteration, fail on any error
   java -jar "$jar" jmh -f 1 -wi 0 -i 1 -r 100ms -w 100ms -foe true -rf json -rff "${TMPDIR:-/tmp}/corewq-smoke.json"
   java -jar "$jar" charts --out "${TMPDIR:-/tmp}/corewq-smoke-charts" "${TMPDIR:-/tmp}/corewq-smoke.json"
+  java -jar "$jar" summary "${TMPDIR:-/tmp}/corewq-smoke.json" > "${TMPDIR:-/tmp}/corewq-smoke-summary.txt"
+  exit 0
+fi
+if [ "$mode" = rounds ]; then
+  # the headline queue rows in N interleaved single-fork rounds (each round runs every row once,
+  # so a slow spell of the host lands on all rows alike), pooled by the summary command
+  n=${2:-5}
+  mkdir -p benchmarks/results
+  rm -f benchmarks/results/queue-rounds-*.json
+  for k in $(seq 1 "$n"); do
+    echo "== round $k of $n =="
+    java -jar "$jar" jmh QueueThroughputBench -p executor=corewq,tpe,fjp -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true \
+      -rf json -rff "benchmarks/results/queue-rounds-$k.json" | grep -E '^QueueThroughputBench\.' || true
+  done
+  java -jar "$jar" summary benchmarks/results/queue-rounds-*.json | tee benchmarks/results/queue-rounds.txt
   exit 0
 fi
 if [ "$mode" != full ]; then
-  echo "usage: benchmarks/run-suite.sh [full|smoke]" >&2
+  echo "usage: benchmarks/run-suite.sh [full|smoke|rounds [N]]" >&2
   exit 2
 fi
 

@@ -38,6 +38,7 @@ public final class Main {
         add("monitor", "wq_monitor-style table of a corewq JVM: monitor [PID] [-i SECS] [-j] [-n COUNT]", io.corewq.bench.monitor.MonitorCommand::run);
         add("compare", "headline rows beside their peers, as ratios; [--quick] (under two minutes)", io.corewq.bench.compare.CompareCommand::run);
         add("charts", "renders docs/charts/*.svg from JMH JSON results: charts [--out DIR] JSON...", io.corewq.bench.charts.ChartsCommand::run);
+        add("summary", "pools raw iterations of JMH JSON files (e.g. interleaved rounds): summary JSON...", io.corewq.bench.charts.SummaryCommand::run);
         add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);
     }
 
