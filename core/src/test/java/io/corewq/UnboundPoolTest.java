@@ -71,12 +71,7 @@ class UnboundPoolTest {
             int blockers = 4;
             CountDownLatch started = new CountDownLatch(blockers);
             CountDownLatch release = new CountDownLatch(1);
-            for (int i = 0; i < blockers; i++) {
-                wq.queue(new Work("blocker", () -> {
-                    started.countDown();
-                    Bounded.await(release);
-                }));
-            }
+            queueBlockers(wq, blockers, started, release);
             Bounded.await(started); // four workers (at least) are inside items at once
             release.countDown();
             wq.flush();
@@ -91,6 +86,16 @@ class UnboundPoolTest {
                 Bounded.until("workers parked again after spurious wake-ups", () -> allParkedIdle(pool));
             }
             assertEquals(workers, pool.workerCount(), "spurious wake-ups reaped idle workers");
+        }
+    }
+
+    /** Queues {@code n} items that each count {@code started} down and block until {@code release}. */
+    private static void queueBlockers(Workqueue wq, int n, CountDownLatch started, CountDownLatch release) {
+        for (int i = 0; i < n; i++) {
+            wq.queue(new Work("blocker", () -> {
+                started.countDown();
+                Bounded.await(release);
+            }));
         }
     }
 
@@ -115,12 +120,7 @@ class UnboundPoolTest {
             int blockers = rt.cpus().size() + 2;
             CountDownLatch started = new CountDownLatch(blockers);
             CountDownLatch release = new CountDownLatch(1);
-            for (int i = 0; i < blockers; i++) {
-                wq.queue(new Work("blocker", () -> {
-                    started.countDown();
-                    Bounded.await(release);
-                }));
-            }
+            queueBlockers(wq, blockers, started, release);
             Bounded.await(started);
             CountDownLatch ran = new CountDownLatch(1);
             wq.queue(new Work("behind", ran::countDown));

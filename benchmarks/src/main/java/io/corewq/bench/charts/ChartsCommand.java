@@ -31,7 +31,7 @@ public final class ChartsCommand {
 
     /** One JMH result row, flattened. */
     record Row(String benchmark, int threads, Map<String, String> params, double score, double error, String unit,
-            Map<String, double[]> secondary) {
+            Map<String, double[]> secondary, double[] raw) {
         String param(String k) {
             return params.getOrDefault(k, "");
         }
@@ -97,8 +97,17 @@ public final class ChartsCommand {
                     secondary.put(label, new double[] {Json.num(mv.get("score")), Json.num(mv.get("scoreError"))});
                 });
             }
+            List<Double> raw = new ArrayList<>(); // every measurement iteration, all forks
+            if (primary.get("rawData") instanceof List) {
+                for (Object fork : (List<Object>) primary.get("rawData")) {
+                    for (Object v : (List<Object>) fork) {
+                        raw.add(Json.num(v));
+                    }
+                }
+            }
             rows.add(new Row((String) m.get("benchmark"), (int) Json.num(m.get("threads")), params, Json.num(primary.get("score")),
-                    Json.num(primary.get("scoreError")), (String) primary.get("scoreUnit"), secondary));
+                    Json.num(primary.get("scoreError")), (String) primary.get("scoreUnit"), secondary,
+                    raw.stream().mapToDouble(Double::doubleValue).toArray()));
         }
         return rows;
     }

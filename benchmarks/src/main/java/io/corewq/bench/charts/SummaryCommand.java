@@ -53,35 +53,16 @@ public final class SummaryCommand {
     }
 
     /** Pools the measurement iterations of equal rows (benchmark and parameters) across the given JMH JSON texts. */
-    @SuppressWarnings("unchecked")
     static List<Pooled> pool(List<String> jsonTexts) {
         Map<String, Pooled> rows = new LinkedHashMap<>();
         for (String text : jsonTexts) {
-            for (Object o : (List<Object>) Json.parse(text)) {
-                Map<String, Object> m = (Map<String, Object>) o;
-                Map<String, String> params = new LinkedHashMap<>();
-                Object p = m.get("params");
-                if (p instanceof Map) {
-                    ((Map<String, Object>) p).forEach((k, v) -> params.put(k, String.valueOf(v)));
-                }
-                Map<String, Object> primary = (Map<String, Object>) m.get("primaryMetric");
-                List<Double> vals = new ArrayList<>();
-                Object raw = primary.get("rawData");
-                if (raw instanceof List) {
-                    for (Object fork : (List<Object>) raw) {
-                        for (Object v : (List<Object>) fork) {
-                            vals.add(Json.num(v));
-                        }
-                    }
-                }
-                String bench = (String) m.get("benchmark");
-                String key = bench + params;
+            for (ChartsCommand.Row r : ChartsCommand.read(text)) {
+                String key = r.benchmark() + r.params();
                 Pooled old = rows.get(key);
                 double[] merged = old == null ? new double[0] : old.values();
-                double[] add = vals.stream().mapToDouble(Double::doubleValue).toArray();
-                double[] all = Arrays.copyOf(merged, merged.length + add.length);
-                System.arraycopy(add, 0, all, merged.length, add.length);
-                rows.put(key, new Pooled(bench, params, (String) primary.get("scoreUnit"), all));
+                double[] all = Arrays.copyOf(merged, merged.length + r.raw().length);
+                System.arraycopy(r.raw(), 0, all, merged.length, r.raw().length);
+                rows.put(key, new Pooled(r.benchmark(), r.params(), r.unit(), all));
             }
         }
         return new ArrayList<>(rows.values());
