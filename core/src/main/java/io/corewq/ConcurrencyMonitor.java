@@ -141,7 +141,7 @@ final class ConcurrencyMonitor implements Runnable {
                     busy = true;
                     p.fillVacancy(now);
                 }
-                watchdog(p, pending, null, now);
+                watchdog(p, pending, carrierToken(null), now);
                 continue;
             }
             if (!p.isSleeping()) {
@@ -150,7 +150,7 @@ final class ConcurrencyMonitor implements Runnable {
             if (h.phase == Worker.IN_ITEM) {
                 sampleCarrier(p, h, pending, now, elapsed);
             }
-            watchdog(p, pending, h, now);
+            watchdog(p, pending, carrierToken(h), now);
         }
         for (WorkerPool p : rt.unboundPoolList()) {
             boolean pending = !p.worklist.isEmpty();
@@ -172,7 +172,7 @@ final class ConcurrencyMonitor implements Runnable {
                 p.monProgress = progress;
                 p.monStuckPasses = 0;
             }
-            watchdog(p, pending, null, now);
+            watchdog(p, pending, progress, now);
         }
         return busy;
     }
@@ -235,13 +235,16 @@ final class ConcurrencyMonitor implements Runnable {
         boolean reported;
     }
 
-    private void watchdog(WorkerPool p, boolean pending, Worker h, long now) {
+    /**
+     * {@code token}: the pool's progress, which changes whenever an item finishes
+     * ({@link #carrierToken} for a per-CPU pool, {@link WorkerPool#progressSum()} for an unbound one).
+     */
+    private void watchdog(WorkerPool p, boolean pending, long token, long now) {
         long threshold = rt.watchdogNanos;
         if (threshold <= 0) {
             return;
         }
         Watch w = p.watch;
-        long token = progressToken(p, h);
         if (!pending || token != w.token) {
             w.token = token;
             w.since = now;
@@ -254,10 +257,8 @@ final class ConcurrencyMonitor implements Runnable {
         }
     }
 
-    private static long progressToken(WorkerPool p, Worker h) {
-        if (p.isBound()) {
-            return h == null ? -1 : ((long) System.identityHashCode(h) << 32) | ((int) Worker.ITEM_SEQ.getOpaque(h) & 0xFFFF_FFFFL);
-        }
-        return p.progressSum();
+    /** A per-CPU pool's progress: its carrier and the carrier's item sequence (-1 while vacant). */
+    private static long carrierToken(Worker h) {
+        return h == null ? -1 : ((long) System.identityHashCode(h) << 32) | ((int) Worker.ITEM_SEQ.getOpaque(h) & 0xFFFF_FFFFL);
     }
 }

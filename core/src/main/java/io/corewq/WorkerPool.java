@@ -467,9 +467,14 @@ final class WorkerPool {
 
     private void removeIdle(Worker w) {
         synchronized (idleLock) {
-            if (idle.remove(w)) {
-                nrIdle.decrementAndGet();
-            }
+            dropIdle(w);
+        }
+    }
+
+    /** Takes {@code w} off the idle list if it is on it. CONTEXT: {@link #idleLock} held. */
+    private void dropIdle(Worker w) {
+        if (idle.remove(w)) {
+            nrIdle.decrementAndGet();
         }
     }
 
@@ -664,14 +669,12 @@ final class WorkerPool {
                     return false; // woken: the waker took us off the list
                 }
                 if (stopping || !worklist.isEmpty()) {
-                    idle.remove(w);
-                    nrIdle.decrementAndGet();
+                    dropIdle(w);
                     return false;
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     if (nrIdle.get() > 2 && workerCount() > 1) {
-                        idle.remove(w);
-                        nrIdle.decrementAndGet();
+                        dropIdle(w);
                         return true; // reaped: idle beyond two for the reap timeout
                     }
                     deadline = System.nanoTime() + rt.idleReapNanos;
@@ -683,8 +686,8 @@ final class WorkerPool {
     /** CONTEXT: an unbound worker registered idle that found work in its re-check: leaves the list. */
     void leaveIdle(Worker w) {
         synchronized (idleLock) {
-            if (!w.idleWoken && idle.remove(w)) {
-                nrIdle.decrementAndGet();
+            if (!w.idleWoken) {
+                dropIdle(w); // a waker that set idleWoken has taken it off already
             }
             w.idleWoken = false;
         }

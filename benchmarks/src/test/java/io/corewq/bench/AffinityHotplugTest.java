@@ -4,6 +4,7 @@ package io.corewq.bench;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.corewq.cpu.CpuSelection;
 import io.corewq.cpu.CpuSet;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +31,8 @@ class AffinityHotplugTest {
     void aCpuRemovedFromTheProcessAffinityGoesOfflineAndComesBack() throws Exception {
         Path taskset = Path.of("/usr/bin/taskset");
         Assumptions.assumeTrue(Files.isExecutable(taskset), () -> skip("no /usr/bin/taskset (util-linux)"));
-        CpuSet cpus = CpuSet.parse(Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElse("Cpus_allowed_list: 0")
-                .substring("Cpus_allowed_list:".length()));
-        Assumptions.assumeTrue(cpus.size() >= 2, () -> skip("needs 2 allowed CPUs, have " + cpus));
+        CpuSet cpus = CpuSelection.readCpusAllowed(Path.of("/proc/self/status"));
+        Assumptions.assumeTrue(cpus != null && cpus.size() >= 2, () -> skip("needs 2 allowed CPUs, have " + cpus));
         try (WatchChild child = new WatchChild()) {
             child.expect(l -> l.startsWith("watch: ready"), 30);
             int victim = cpus.last();

@@ -3,6 +3,7 @@ package io.corewq.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corewq.cpu.CpuSelection;
 import io.corewq.cpu.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,9 +34,8 @@ class CpusetHotplugTest {
         boolean ok = Files.isDirectory(V1) && Files.isWritable(V1.resolve("cgroup.procs"));
         Assumptions.assumeTrue(ok, () -> skip("no writable cgroup v1 cpuset hierarchy at " + V1 + " (needs root)"));
         CpuSet parent = CpuSet.parse(Files.readString(V1.resolve("cpuset.effective_cpus")).trim());
-        CpuSet mine = CpuSet.parse(Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElse("Cpus_allowed_list: 0")
-                .substring("Cpus_allowed_list:".length()));
+        CpuSet mine = CpuSelection.readCpusAllowed(Path.of("/proc/self/status"));
+        Assumptions.assumeTrue(mine != null, () -> skip("cannot read Cpus_allowed_list of /proc/self/status"));
         CpuSet cpus = parent.and(mine);
         Assumptions.assumeTrue(cpus.size() >= 2, () -> skip("needs 2 CPUs in the cpuset, have " + cpus));
         Path cg = V1.resolve("corewq-test-" + ProcessHandle.current().pid());
