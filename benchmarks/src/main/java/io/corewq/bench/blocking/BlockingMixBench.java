@@ -101,13 +101,18 @@ public class BlockingMixBench {
         }
     }
 
+    /** A task that sleeps 1 ms, then counts itself done. */
+    static Runnable sleepThen(Runnable done) {
+        return () -> {
+            sleep1ms();
+            done.run();
+        };
+    }
+
     /** A JDK executor: execute() of one reused sleeping Runnable. */
     private static final class SleepProducer extends Producer {
         private final ExecutorTarget target;
-        private final Runnable task = () -> {
-            sleep1ms();
-            onRun();
-        };
+        private final Runnable task = sleepThen(task());
 
         SleepProducer(ExecutorTarget target, int window) {
             super(window);
@@ -139,17 +144,15 @@ public class BlockingMixBench {
                 private int next;
 
                 {
+                    Runnable done = task();
                     Runnable fn = explicit ? () -> {
                         try {
                             Blocking.run(BlockingMixBench::sleep1ms);
                         } catch (Exception e) {
                             throw new IllegalStateException(e);
                         }
-                        onRun();
-                    } : () -> {
-                        sleep1ms();
-                        onRun();
-                    };
+                        done.run();
+                    } : sleepThen(done);
                     for (int i = 0; i < items.length; i++) {
                         items[i] = new Work("sleeper", fn);
                     }

@@ -73,7 +73,7 @@ public class DelayedWorkBench {
             }
             cancelled = new DelayedWork("cancelled", noop);
             fire = new Producer(WINDOW) {
-                private final DelayedWork[] ring = ring(this::onRunPublic);
+                private final DelayedWork[] ring = ring(task());
                 private int next;
 
                 @Override
@@ -81,10 +81,6 @@ public class DelayedWorkBench {
                     DelayedWork dw = ring[next];
                     next = (next + 1) & (ring.length - 1);
                     return wq.queueDelayedOn(cpu, dw, 1, TimeUnit.MICROSECONDS);
-                }
-
-                private void onRunPublic() {
-                    onRun();
                 }
             };
         } else if (impl.equals("stpe")) {
@@ -96,7 +92,7 @@ public class DelayedWorkBench {
                 stpe.schedule(noop, 1, TimeUnit.HOURS);
             }
             fire = new Producer(WINDOW) {
-                private final Runnable task = this::onRun;
+                private final Runnable task = task();
 
                 @Override
                 protected boolean tryQueue() {

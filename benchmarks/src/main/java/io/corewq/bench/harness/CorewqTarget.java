@@ -92,7 +92,7 @@ public final class CorewqTarget implements QueueTarget {
             this.cpu = cpu;
             int size = Integer.highestOneBit(Math.max(2, window) * 2 - 1) << 1;
             this.items = new Work[size];
-            Runnable fn = this::onRun;
+            Runnable fn = task();
             for (int i = 0; i < size; i++) {
                 items[i] = new Work("bench-noop", fn);
             }

@@ -58,7 +58,7 @@ public final class ExecutorTarget implements QueueTarget {
         /** Immutable. */
         private final ExecutorService executor;
         /** Immutable: the no-op task, reused for every submission. */
-        private final Runnable task = this::onRun;
+        private final Runnable task = task();
 
         ExecuteProducer(ExecutorService executor, int window) {
             super(window);

@@ -61,7 +61,7 @@ public final class JctoolsTarget implements QueueTarget {
         /** Immutable. */
         private final MpscArrayQueue<Runnable> queue;
         /** Immutable: the no-op task, reused for every offer. */
-        private final Runnable task = this::onRun;
+        private final Runnable task = task();
 
         OfferProducer(MpscArrayQueue<Runnable> queue, int window) {
             super(window);

@@ -1,7 +1,9 @@
 // One producer thread's side of a queue-throughput benchmark: a bounded in-flight window and a completion counter.
 package io.corewq.bench.harness;
 
-import org.jctools.util.PaddedAtomicLong;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What one benchmark thread submits, and how many of its submissions have run. The measured
@@ -11,29 +13,46 @@ import org.jctools.util.PaddedAtomicLong;
  * (corewq's worklists, the JDK executors' queues) grows without bound.
  *
  * <h2>Implementation overview</h2>
- * The producer thread alone writes {@link #submitted} and {@link #completedSeen} (plain fields).
- * Consumers (whatever threads run the items) increment {@link #completed}, a padded atomic
- * counter: the items are shared by every target, so its cost is the same harness overhead in
- * every row. The producer re-reads {@code completed} only when its cached value says the window
- * is full, so in the common case the check costs no cache miss. Once the window is full it waits
- * until half of it is free (so the consumers keep half a window of work while it waits), reading
- * the counter only every few spins, and yields between rounds of reads: on a machine with as many
- * CPUs as there are consumers the producer shares a CPU with one, and spinning would only steal
- * that CPU's time, while every read takes the counter's line away from the consumers.
+ * Two objects, so that the producer and the consumers never write the same cache line per item:
+ * <ul>
+ *   <li>this object: the producer thread alone writes its fields ({@link #submitted},
+ *       {@link #completedSeen}, and a subclass's ring index), every item;</li>
+ *   <li>{@link #task()}, a {@link Completions}: the items' function. Consumers (whatever threads
+ *       run the items) increment its padded count; the producer reads it, and writes its
+ *       {@code wakeAt}, only while its window is full. Consumers read nothing else, in
+ *       particular nothing in this object (an item function that read a field of this object
+ *       took a cache miss per item: the producer had just written the line).</li>
+ * </ul>
+ * The task is the same for every target, so its cost is the same harness overhead in every row.
+ * The producer re-reads the count only when its cached value says the window is full. Once full,
+ * it waits until half the window is free (so the consumers keep half a window of work while it
+ * waits). It spins while the count moves (a consumer runs on another CPU and frees the room in
+ * microseconds) and <b>parks</b> once the count stops moving (the consumer needs this CPU, or
+ * sleeps); the consumer that completes the awaited item unparks it:
+ * <pre>
+ *   producer: wakeAt = target (volatile) ; if (count &lt; target) park ; wakeAt = NONE
+ *   consumer: c = ++count (atomic)       ; if (c == wakeAt) unpark(producer)
+ * </pre>
+ * Each side writes, then reads the other's field with sequentially consistent accesses, so at
+ * least one sees the other: no lost wake-up; exactly one increment yields {@code c == target}.
+ * The producer blocks rather than yields: on a machine with as many CPUs as there are consumers
+ * it shares a CPU with one, and whether {@code Thread.yield()} hands that CPU over depends on the
+ * kernel's scheduler (under Linux's EEVDF a yielding thread often keeps the CPU for its whole
+ * time slice: with a yield loop here, whole forks ran several times slower).
  */
 public abstract class Producer {
-    /** Reads of the completion counter before each yield while the window is full. */
-    private static final int READS_BEFORE_YIELD = 16;
-    /** Spin-wait hints between two reads of the completion counter. */
+    /** Reads of the completion count in a row that find it unchanged before the producer parks. */
+    private static final int STALLED_READS_BEFORE_PARK = 4;
+    /** Spin-wait hints between two reads of the completion count. */
     private static final int PAUSES_BETWEEN_READS = 16;
 
     /** Immutable: the most items of this producer that may be in flight. */
     private final int window;
-    /** Consumers (any thread), atomic increment: items of this producer that have run. */
-    protected final PaddedAtomicLong completed = new PaddedAtomicLong();
+    /** Immutable: the items' function and the consumers' side of the window. */
+    private final Completions done = new Completions();
     /** Producer thread only: items successfully queued. */
     private long submitted;
-    /** Producer thread only: the last value read from {@link #completed}. */
+    /** Producer thread only: the last value read from the completion count. */
     private long completedSeen;
     /** Producer thread only: queue attempts that returned false (the item was still pending). */
     private long rejected;
@@ -62,19 +81,21 @@ public abstract class Producer {
     }
 
     private void awaitRoom() {
-        // Resume only once half the window is free, and re-read the counter only every
-        // PAUSES_BETWEEN_READS spins: each read takes the counter's cache line away from the
-        // consumers, whose next increment must fetch it back.
+        // Reads are PAUSES_BETWEEN_READS spins apart: each takes the count's cache line away from
+        // the consumers, whose next increment must fetch it back.
         final long resumeAt = submitted - window / 2;
-        int reads = 0;
-        while ((completedSeen = completed.get()) < resumeAt) {
-            if (++reads < READS_BEFORE_YIELD) {
-                for (int i = 0; i < PAUSES_BETWEEN_READS; i++) {
-                    Thread.onSpinWait();
-                }
-            } else {
-                reads = 0;
-                Thread.yield();
+        long last = completedSeen;
+        int stalls = 0;
+        while ((completedSeen = done.count()) < resumeAt) {
+            if (completedSeen != last) {
+                last = completedSeen;
+                stalls = 0;
+            } else if (++stalls > STALLED_READS_BEFORE_PARK) {
+                completedSeen = done.awaitCount(resumeAt);
+                return;
+            }
+            for (int i = 0; i < PAUSES_BETWEEN_READS; i++) {
+                Thread.onSpinWait();
             }
         }
     }
@@ -82,7 +103,7 @@ public abstract class Producer {
     /**
      * One attempt to queue the producer's next item.
      *
-     * <p>CONTEXT: the producer thread. The item, when it runs, must call {@link #onRun()} once.
+     * <p>CONTEXT: the producer thread. The item, when it runs, must run {@link #task()} once.
      *
      * @return whether this attempt queued an item; false only when the item tried is still
      *     pending (an implementation must then move on to another item, so that a retry can
@@ -90,9 +111,9 @@ public abstract class Producer {
      */
     protected abstract boolean tryQueue();
 
-    /** The items' function: counts one executed item. CONTEXT: any consumer thread. */
-    protected final void onRun() {
-        completed.getAndIncrement();
+    /** The items' function: counts one executed item (and wakes the producer when it waits for that count). */
+    protected final Runnable task() {
+        return done;
     }
 
     public final int window() {
@@ -101,11 +122,66 @@ public abstract class Producer {
 
     /** Items that have run (any thread may read). */
     public final long executed() {
-        return completed.get();
+        return done.count();
     }
 
     /** Producer thread only: failed queue attempts so far. */
     public final long rejected() {
         return rejected;
+    }
+
+    // ---- the consumers' side, padded off everything else ------------------------------------
+
+    @SuppressWarnings("unused")
+    abstract static class PadBefore {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+    }
+
+    abstract static class CompletionFields extends PadBefore {
+        /** Consumers: atomic increment. Anyone: volatile read. */
+        volatile long count;
+        /** Producer: volatile write while it waits; consumers: volatile read. {@link Long#MIN_VALUE}: nobody waits. */
+        volatile long wakeAt = Long.MIN_VALUE;
+        /** Producer: written before its first wait (published by the wakeAt write). */
+        Thread waiter;
+    }
+
+    /** The count of executed items and the producer's wake-up, on cache lines of their own. */
+    static final class Completions extends CompletionFields implements Runnable {
+        private static final VarHandle COUNT;
+
+        static {
+            try {
+                COUNT = MethodHandles.lookup().findVarHandle(CompletionFields.class, "count", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused")
+        long p10, p11, p12, p13, p14, p15, p16, p17;
+
+        @Override
+        public void run() {
+            if ((long) COUNT.getAndAdd(this, 1L) + 1 == wakeAt) {
+                LockSupport.unpark(waiter);
+            }
+        }
+
+        long count() {
+            return count;
+        }
+
+        /** CONTEXT: the producer. Parks until the count reaches {@code target}; returns the count. */
+        long awaitCount(long target) {
+            waiter = Thread.currentThread();
+            wakeAt = target;
+            long c;
+            while ((c = count) < target) {
+                LockSupport.park(this);
+            }
+            wakeAt = Long.MIN_VALUE;
+            return c;
+        }
     }
 }
