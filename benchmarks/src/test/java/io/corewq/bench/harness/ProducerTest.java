@@ -90,8 +90,9 @@ class ProducerTest {
         for (int i = 0; i < window / 2 - 1; i++) {
             p.queued.poll().run();
         }
-        assertEquals(Thread.State.WAITING, producer.getState(), "released before half the window ran");
-        assertEquals(window / 2 + 1, p.queued.size());
+        // (its state may flicker on a spurious wake-up; what must hold is that it queued nothing)
+        assertEquals(window / 2 + 1, p.queued.size(), "released before half the window ran");
+        assertTrue(producer.isAlive());
         p.queued.poll().run(); // the (window/2)-th: this completion wakes it
         awaitUntil(() -> p.queued.size() == window && producer.getState() == Thread.State.WAITING,
                 "the woken producer refills the window and parks again");
