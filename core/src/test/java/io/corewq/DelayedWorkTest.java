@@ -11,23 +11,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class DelayedWorkTest {
-    CpuRuntime rt;
+class DelayedWorkTest extends RuntimeTestBase {
     Workqueue wq;
 
     @BeforeEach
     void start() {
-        rt = CpuRuntime.builder().build();
         wq = rt.allocWorkqueue("dw", Set.of(), 0);
-    }
-
-    @AfterEach
-    void stop() {
-        rt.close();
     }
 
     @Test

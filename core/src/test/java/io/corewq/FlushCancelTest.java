@@ -11,12 +11,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class FlushCancelTest {
-    CpuRuntime rt;
+class FlushCancelTest extends RuntimeTestBase {
     Workqueue wq;
     /** max_active 1: an item queued behind a running blocker stays pending (inactive) for sure. */
     Workqueue gated;
@@ -24,15 +22,9 @@ class FlushCancelTest {
 
     @BeforeEach
     void start() {
-        rt = CpuRuntime.builder().build();
         wq = rt.allocWorkqueue("fc", Set.of(), 0);
         gated = rt.allocWorkqueue("gated", Set.of(), 1);
         cpu = rt.cpus().first();
-    }
-
-    @AfterEach
-    void stop() {
-        rt.close();
     }
 
     /** Occupies the only active slot of {@code gated} on CPU {@code c} until the latch is released. */

@@ -12,23 +12,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class MaxActiveOrderedTest {
-    CpuRuntime rt;
-
-    @BeforeEach
-    void start() {
-        rt = CpuRuntime.builder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        rt.close();
-    }
-
+class MaxActiveOrderedTest extends RuntimeTestBase {
     @Test
     void maxActiveIsNeverExceededAndInactiveItemsStartInFifoOrder() {
         int max = 3;

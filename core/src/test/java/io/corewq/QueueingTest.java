@@ -12,23 +12,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class QueueingTest {
-    CpuRuntime rt;
-
-    @BeforeEach
-    void start() {
-        rt = CpuRuntime.builder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        rt.close();
-    }
-
+class QueueingTest extends RuntimeTestBase {
     @Test
     void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
         Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker

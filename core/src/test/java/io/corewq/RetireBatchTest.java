@@ -8,8 +8,6 @@ import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,19 +15,7 @@ import org.junit.jupiter.api.Test;
  * counts lag the finished items until the batch is flushed. These tests pin down where the lag
  * must never show: a flush, a waiting inactive entry, a blocked carrier.
  */
-class RetireBatchTest {
-    CpuRuntime rt;
-
-    @BeforeEach
-    void start() {
-        rt = CpuRuntime.builder().build();
-    }
-
-    @AfterEach
-    void stop() {
-        rt.close();
-    }
-
+class RetireBatchTest extends RuntimeTestBase {
     @Test
     void aFlushLeavesNothingCountedInFlight() {
         Workqueue wq = rt.allocWorkqueue("batch_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);

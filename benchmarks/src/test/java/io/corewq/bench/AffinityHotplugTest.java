@@ -33,7 +33,7 @@ class AffinityHotplugTest {
         Assumptions.assumeTrue(Files.isExecutable(taskset), () -> skip("no /usr/bin/taskset (util-linux)"));
         CpuSet cpus = CpuSelection.readCpusAllowed(Path.of("/proc/self/status"));
         Assumptions.assumeTrue(cpus != null && cpus.size() >= 2, () -> skip("needs 2 allowed CPUs, have " + cpus));
-        try (WatchChild child = new WatchChild()) {
+        try (ChildJvm child = ChildJvm.watch()) {
             child.expect(l -> l.startsWith("watch: ready"), 30);
             int victim = cpus.last();
             long t0 = System.nanoTime();

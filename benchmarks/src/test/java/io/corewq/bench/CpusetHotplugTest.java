@@ -44,7 +44,7 @@ class CpusetHotplugTest {
         } catch (IOException e) {
             Assumptions.assumeTrue(false, () -> skip("cannot create " + cg + ": " + e));
         }
-        try (WatchChild child = new WatchChild()) {
+        try (ChildJvm child = ChildJvm.watch()) {
             Files.writeString(cg.resolve("cpuset.mems"), Files.readString(V1.resolve("cpuset.effective_mems")).trim());
             Files.writeString(cg.resolve("cpuset.cpus"), cpus.toString());
             Files.writeString(cg.resolve("cgroup.procs"), Long.toString(child.pid())); // every thread of the child

@@ -92,11 +92,9 @@ public class DelayedWorkBench {
                 stpe.schedule(noop, 1, TimeUnit.HOURS);
             }
             fire = new Producer(WINDOW) {
-                private final Runnable task = task();
-
                 @Override
                 protected boolean tryQueue() {
-                    stpe.schedule(task, 1, TimeUnit.MICROSECONDS);
+                    stpe.schedule(task(), 1, TimeUnit.MICROSECONDS);
                     return true;
                 }
             };

@@ -57,8 +57,6 @@ public final class ExecutorTarget implements QueueTarget {
     private static final class ExecuteProducer extends Producer {
         /** Immutable. */
         private final ExecutorService executor;
-        /** Immutable: the no-op task, reused for every submission. */
-        private final Runnable task = task();
 
         ExecuteProducer(ExecutorService executor, int window) {
             super(window);
@@ -67,7 +65,7 @@ public final class ExecutorTarget implements QueueTarget {
 
         @Override
         protected boolean tryQueue() {
-            executor.execute(task);
+            executor.execute(task());
             return true;
         }
     }

@@ -60,8 +60,6 @@ public final class JctoolsTarget implements QueueTarget {
     private static final class OfferProducer extends Producer {
         /** Immutable. */
         private final MpscArrayQueue<Runnable> queue;
-        /** Immutable: the no-op task, reused for every offer. */
-        private final Runnable task = task();
 
         OfferProducer(MpscArrayQueue<Runnable> queue, int window) {
             super(window);
@@ -70,7 +68,7 @@ public final class JctoolsTarget implements QueueTarget {
 
         @Override
         protected boolean tryQueue() {
-            return queue.offer(task);
+            return queue.offer(task());
         }
     }
 }

@@ -111,7 +111,7 @@ public abstract class Producer {
      */
     protected abstract boolean tryQueue();
 
-    /** The items' function: counts one executed item (and wakes the producer when it waits for that count). */
+    /** The items' function, the same object on every call: counts one executed item (and wakes the producer when it waits for that count). */
     protected final Runnable task() {
         return done;
     }

@@ -4,15 +4,12 @@ package io.corewq.bench.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import io.corewq.bench.ChildJvm;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -107,44 +104,14 @@ class MonitorCommandTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void monitorsAChildJvmRunningTheWatchWorkload() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.corewq.bench.Main", "watch", "--seconds", "90").redirectErrorStream(true).start();
-        try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String line; (line = r.readLine()) != null;) {
-                        if (line.startsWith("watch: ready")) {
-                            return line;
-                        }
-                    }
-                    return "child ended before it was ready";
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
-            String line = ready.get(60, TimeUnit.SECONDS);
+        try (ChildJvm child = new ChildJvm("io.corewq.bench.Main", "watch", "--seconds", "90")) {
+            String line = child.expect(l -> l.startsWith("watch: ready"), 60);
             assertTrue(line.startsWith("watch: ready"), line);
-            CompletableFuture.runAsync(() -> {
-                try {
-                    while (r.readLine() != null) {
-                        // discard: keep the pipe from filling
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the child was destroyed
-                }
-            });
             String out = run(Long.toString(child.pid()), "-i", "0.5", "-n", "3");
             List<List<String[]>> tables = tables(out);
             assertTrue(tables.size() >= 2, out);
             for (List<String[]> t : tables.subList(1, tables.size())) {
                 assertTrue(total(t, "watch") > 0, "non-zero totals for the watch workqueue in every interval:\n" + out);
-            }
-        } finally {
-            child.destroy();
-            if (!child.waitFor(20, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
             }
         }
     }
@@ -152,44 +119,11 @@ class MonitorCommandTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void attachesToAChildJvmByPid() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DemoWorkload.class.getName(), "--seconds", "90");
-        pb.redirectErrorStream(true);
-        Process child = pb.start();
-        try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String line; (line = r.readLine()) != null;) {
-                        if (line.startsWith("ready pid=")) {
-                            return line;
-                        }
-                    }
-                    return "child ended before it was ready";
-                } catch (java.io.IOException e) {
-                    return e.toString();
-                }
-            });
-            String line = ready.get(60, TimeUnit.SECONDS);
+        try (ChildJvm child = new ChildJvm(DemoWorkload.class.getName(), "--seconds", "90")) {
+            String line = child.expect(l -> l.startsWith("ready pid="), 60);
             assertTrue(line.startsWith("ready pid=" + child.pid()), line);
-            // keep draining the child's output so it never blocks on a full pipe
-            CompletableFuture.runAsync(() -> {
-                try {
-                    while (r.readLine() != null) {
-                        // discard
-                    }
-                } catch (java.io.IOException ignored) {
-                    // the child was destroyed
-                }
-            });
             String out = run(Long.toString(child.pid()), "-i", "0.5", "-n", "3");
             assertTwoOrMoreIntervalsWithGrowingTotals(out, 3);
-        } finally {
-            child.destroy();
-            if (!child.waitFor(20, TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
         }
     }
 

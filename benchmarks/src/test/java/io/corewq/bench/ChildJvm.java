@@ -1,4 +1,4 @@
-// Test support: a child JVM running the `watch` subcommand, with its output read line by line and bounded waits.
+// Test support: a child JVM on this test class path (the `watch` workload, or any main class), its output read line by line, bounded waits.
 package io.corewq.bench;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -14,16 +14,25 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** {@code java -cp <this class path> io.corewq.bench.Main watch --seconds 60}, for the OS-level hotplug tests. */
-final class WatchChild implements AutoCloseable {
+/**
+ * {@code java -cp <this class path> MAIN ARGS...}. A reader thread takes every output line as it
+ * comes (so the child never blocks on a full pipe); {@link #expect} waits for one, bounded.
+ */
+public final class ChildJvm implements AutoCloseable {
     final Process process;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
 
-    WatchChild() throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.corewq.bench.Main", "watch", "--seconds", "60").redirectErrorStream(true).start();
+    /** The {@code watch} workload for 60 s, for the OS-level hotplug tests (see {@link #expectProgress}). */
+    static ChildJvm watch() throws IOException {
+        return new ChildJvm("io.corewq.bench.Main", "watch", "--seconds", "60");
+    }
+
+    public ChildJvm(String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
@@ -37,12 +46,12 @@ final class WatchChild implements AutoCloseable {
         reader.start();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Waits for a line matching {@code p}; fails with the child's output so far after {@code seconds}. */
-    String expect(Predicate<String> p, int seconds) throws InterruptedException {
+    public String expect(Predicate<String> p, int seconds) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         for (;;) {
             long left = end - System.nanoTime();
@@ -62,7 +71,7 @@ final class WatchChild implements AutoCloseable {
         return String.join("\n", seen);
     }
 
-    /** Waits for two progress lines with growing completion counts: the workload keeps running. */
+    /** {@link #watch()} only: waits for two progress lines with growing completion counts (the workload keeps running). */
     void expectProgress() throws InterruptedException {
         long before = completed(expect(l -> l.startsWith("watch: completed="), 10));
         expect(l -> l.startsWith("watch: completed=") && completed(l) > before, 10);
@@ -72,6 +81,7 @@ final class WatchChild implements AutoCloseable {
         return Long.parseLong(line.replaceAll("watch: completed=(\\d+).*", "$1"));
     }
 
+    /** Kills the child and waits (bounded) for it to end. */
     @Override
     public void close() throws InterruptedException {
         process.destroyForcibly();
