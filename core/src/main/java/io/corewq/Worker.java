@@ -412,7 +412,6 @@ final class Worker implements Runnable {
             }
             current = null;
             currentPwq = null;
-            wq.completed.increment();
             for (;;) {
                 long st = w.state;
                 if ((st & Work.DEFERRED) != 0) {
@@ -420,6 +419,7 @@ final class Worker implements Runnable {
                     int dc = w.deferColor;
                     int ds = w.deferSeq;
                     if (Work.STATE.compareAndSet(w, st, st & ~(Work.DEFERRED | Work.PENDING))) {
+                        wq.completed.increment();
                         pwq.retire(color);
                         w.wakeWaiters();
                         pwq = dp;
@@ -429,11 +429,12 @@ final class Worker implements Runnable {
                     }
                 } else if (Work.STATE.compareAndSet(w, st, st & ~Work.RUNNING)) {
                     if (holdsSlot) {
-                        pool.retireLater(pwq, color); // the carrier: batched, see WorkerPool.retireLater
+                        pool.retireLater(pwq, color); // the carrier: batched (its completed count too), see WorkerPool.retireLater
                         if (w.waiters != null) {
                             pool.flushRetires(); // a waiter woken now sees the counts without this item
                         }
                     } else {
+                        wq.completed.increment();
                         pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
                     }
                     w.wakeWaiters();

@@ -288,7 +288,9 @@ final class WorkerPool {
      * A finished instance of {@code pwq}, run by the slot holder: retired now, or batched with the
      * holder's previous ones of the same pwq. Every retire is an atomic add on the pwq's word,
      * which the producers CAS on each queue: batching keeps that cache line with the producers,
-     * saving two cross-CPU transfers per item. The counts lag by at most {@link #RETIRE_BATCH}
+     * saving two cross-CPU transfers per item. The workqueue's completed count rides in the same
+     * batch (a counter bumped per item would be one more locked write per item on a line that
+     * may sit beside the workqueue's fields, which every producer reads). The counts lag by at most {@link #RETIRE_BATCH}
      * finished items, and never where it could be seen: the batch is flushed after a short idle
      * spell ({@link #flushRetiresWhenIdle}), before an item of another pwq, at the holder's next
      * step once the pwq has a flusher, waiting entries or is retiring
@@ -344,9 +346,11 @@ final class WorkerPool {
         }
         PoolWorkqueue p = b.pwq;
         long d = b.delta;
+        int n = b.count;
         b.pwq = null;
         b.delta = 0;
         b.count = 0;
+        p.wq.completed.add(n); // before the retire: whoever sees the counts drop sees these completions
         p.retireBatch(d, true);
     }
 

@@ -717,7 +717,10 @@ public final class Workqueue implements AutoCloseable {
     }
 
     /**
-     * Counters of a workqueue, in wq_monitor's terms.
+     * Counters of a workqueue, in wq_monitor's terms. A busy CPU's carrier accounts its finished
+     * items in batches (of at most 32, flushed before anyone waits on them: a flush, a cancel, an
+     * idle carrier), so while it runs a stream of items {@code completed} and {@code inFlight} may
+     * trail the items that have actually finished by that much.
      *
      * @param started items whose function began running
      * @param completed items whose function returned or threw ("total")

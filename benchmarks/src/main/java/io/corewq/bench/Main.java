@@ -37,6 +37,7 @@ public final class Main {
         add("watch", "a light workload on every CPU; prints each hotplug event; [--seconds N]", Watch::run);
         add("monitor", "wq_monitor-style table of a corewq JVM: monitor [PID] [-i SECS] [-j] [-n COUNT]", io.corewq.bench.monitor.MonitorCommand::run);
         add("compare", "headline rows beside their peers, as ratios; [--quick] (under two minutes)", io.corewq.bench.compare.CompareCommand::run);
+        add("slices", "queue rows in interleaved short slices, each labelled with the host's cross-CPU round trip; slices -h", io.corewq.bench.slices.SlicesCommand::run);
         add("charts", "renders docs/charts/*.svg from JMH JSON results: charts [--out DIR] JSON...", io.corewq.bench.charts.ChartsCommand::run);
         add("summary", "pools raw iterations of JMH JSON files (e.g. interleaved rounds): summary JSON...", io.corewq.bench.charts.SummaryCommand::run);
         add("torture", "queue/cancel/flush while CPUs go offline and online; [--seconds N] [--cpus K]", Torture::run);

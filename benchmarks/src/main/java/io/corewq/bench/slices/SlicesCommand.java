@@ -1,0 +1,257 @@
+// corewq.jar slices: queue rows measured in short interleaved slices, each labelled with the host's cross-CPU round trip.
+package io.corewq.bench.slices;
+
+import io.corewq.bench.harness.Placement;
+import io.corewq.bench.harness.Producer;
+import io.corewq.bench.harness.QueueTarget;
+import io.corewq.bench.harness.Targets;
+import io.corewq.cpu.CpuBinders;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code java -jar corewq.jar slices [--rows R1,R2,...] [--producers 1|2] [--rounds N]
+ * [--slice-ms M]}: the queue-throughput rows of the JMH suite (same targets, same
+ * {@link Producer} window of 512), run side by side in one JVM as short slices, interleaved:
+ * every round runs one slice of each row (in an order rotated per round), with the host's
+ * cross-CPU round trip ({@link HostProbe}) measured before and after the round.
+ *
+ * <p>What it answers that a JMH row cannot: on a host whose speed changes for seconds at a time,
+ * rows measured minutes apart compare different hosts. Here the rows of one round ran within a
+ * second of each other, and a round is <em>quiet</em> when both of its round trips are within
+ * 1.5x the fastest one seen, so ratios are taken per round, among quiet rounds.
+ *
+ * <p>Each slice starts fresh, unpinned producer threads (the OS places them, as the JMH rows'
+ * default placement), lets them run 30 ms, then counts executed items for {@code slice-ms}.
+ * Output: one line per round, then per row the median over quiet rounds and over all rounds,
+ * and the median per-round ratio of the first row to each other row. Exit status 0, 1 if a
+ * slice did not finish in time (with the threads' stacks), 2 for bad usage.
+ */
+public final class SlicesCommand {
+    private static final long WARM_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+    private static final int WINDOW = 512;
+    private static final double QUIET_FACTOR = 1.5;
+
+    private SlicesCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out) throws Exception {
+        List<String> rows = List.of(Targets.COREWQ, Targets.TPE, Targets.FJP);
+        int producers = 1;
+        int rounds = 20;
+        long sliceMs = 300;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String v = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--rows":
+                        rows = Arrays.asList(required(a, v).split(","));
+                        for (String r : rows) {
+                            if (!Arrays.asList(Targets.ALL).contains(r)) {
+                                throw new IllegalArgumentException("unknown row '" + r + "' (known: " + String.join(", ", Targets.ALL) + ")");
+                            }
+                        }
+                        i++;
+                        break;
+                    case "--producers":
+                        producers = positive(a, required(a, v), 2);
+                        i++;
+                        break;
+                    case "--rounds":
+                        rounds = positive(a, required(a, v), 100_000);
+                        i++;
+                        break;
+                    case "--slice-ms":
+                        sliceMs = positive(a, required(a, v), 60_000);
+                        i++;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown argument '" + a + "'");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            out.println("slices: " + e.getMessage());
+            out.println("usage: slices [--rows R1,R2,...] [--producers 1|2] [--rounds N] [--slice-ms M]");
+            return 2;
+        }
+
+        StringBuilder why = new StringBuilder();
+        HostProbe probe = HostProbe.between(Placement.cpus(CpuBinders.load()), why);
+        out.printf(Locale.ROOT, "slices: rows %s, %d producer(s), %d rounds of %d ms slices, window %d; host probe %s%n",
+                rows, producers, rounds, sliceMs, WINDOW, probe == null ? "off (" + why + ")" : "CPUs " + probe.describe());
+
+        int n = rows.size();
+        QueueTarget[] targets = new QueueTarget[n];
+        Producer[][] prods = new Producer[n][producers];
+        double[][] rate = new double[rounds][n];
+        double[][] rtt = new double[rounds][2];
+        try {
+            for (int k = 0; k < n; k++) {
+                targets[k] = Targets.create(rows.get(k));
+                for (int p = 0; p < producers; p++) {
+                    prods[k][p] = targets[k].producer(p, WINDOW);
+                }
+            }
+            for (int k = 0; k < n; k++) { // warm-up: one slice of each row, not reported
+                if (Double.isNaN(slice(prods[k], sliceMs, out))) {
+                    return 1;
+                }
+            }
+            StringBuilder head = new StringBuilder("round  rtt-ns");
+            for (String r : rows) {
+                head.append(String.format(Locale.ROOT, " %14s", r + " M/s"));
+            }
+            out.println(head.append("  rtt-ns-after"));
+            for (int r = 0; r < rounds; r++) {
+                rtt[r][0] = probe == null ? Double.NaN : probe.roundTripNanos(20_000);
+                for (int j = 0; j < n; j++) {
+                    int k = (j + r) % n;
+                    rate[r][k] = slice(prods[k], sliceMs, out);
+                    if (Double.isNaN(rate[r][k])) {
+                        return 1;
+                    }
+                }
+                rtt[r][1] = probe == null ? Double.NaN : probe.roundTripNanos(20_000);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d %7.0f", r, rtt[r][0]));
+                for (int k = 0; k < n; k++) {
+                    line.append(String.format(Locale.ROOT, " %14.2f", rate[r][k] / 1e6));
+                }
+                out.println(line.append(String.format(Locale.ROOT, "  %7.0f", rtt[r][1])));
+            }
+        } finally {
+            for (QueueTarget t : targets) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+        report(rows, rate, rtt, out);
+        return 0;
+    }
+
+    /** The summary: medians over quiet and all rounds, and per-round ratios of row 0 to the others. */
+    static void report(List<String> rows, double[][] rate, double[][] rtt, PrintStream out) {
+        int rounds = rate.length;
+        double fastest = Double.POSITIVE_INFINITY;
+        for (double[] t : rtt) {
+            fastest = Math.min(fastest, Math.min(t[0], t[1]));
+        }
+        List<Integer> quiet = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            if (Double.isNaN(fastest) || Double.isInfinite(fastest)
+                    || Math.max(rtt[r][0], rtt[r][1]) <= QUIET_FACTOR * fastest) {
+                quiet.add(r);
+            }
+        }
+        out.printf(Locale.ROOT, "quiet rounds (round trip <= %.1fx the fastest, %.0f ns): %d of %d%n",
+                QUIET_FACTOR, fastest, quiet.size(), rounds);
+        for (int k = 0; k < rows.size(); k++) {
+            final int col = k;
+            double[] q = quiet.stream().mapToDouble(r -> rate[r][col]).toArray();
+            double[] all = Arrays.stream(rate).mapToDouble(x -> x[col]).toArray();
+            out.printf(Locale.ROOT, "  %-15s median %7.2f M/s quiet, %7.2f M/s all (min %.2f, max %.2f)%n",
+                    rows.get(k), median(q) / 1e6, median(all) / 1e6,
+                    Arrays.stream(all).min().orElse(0) / 1e6, Arrays.stream(all).max().orElse(0) / 1e6);
+        }
+        for (int k = 1; k < rows.size(); k++) {
+            final int col = k;
+            double[] q = quiet.stream().mapToDouble(r -> rate[r][0] / rate[r][col]).toArray();
+            double[] all = Arrays.stream(rate).mapToDouble(x -> x[0] / x[col]).toArray();
+            out.printf(Locale.ROOT, "  %s / %s: median per-round ratio %.2fx quiet, %.2fx all%n",
+                    rows.get(0), rows.get(k), median(q), median(all));
+        }
+    }
+
+    /**
+     * One slice: fresh producer threads run {@code prods} for a warm-up and then {@code ms}
+     * milliseconds; returns executed items per second, or NaN (after printing the threads'
+     * stacks) when they did not finish within ten seconds of the deadline.
+     */
+    private static double slice(Producer[] prods, long ms, PrintStream out) throws InterruptedException {
+        final long measureNanos = TimeUnit.MILLISECONDS.toNanos(ms);
+        final long[] executed = new long[prods.length];
+        final long[] elapsed = new long[prods.length];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] threads = new Thread[prods.length];
+        for (int p = 0; p < prods.length; p++) {
+            final int idx = p;
+            final Producer pr = prods[p];
+            threads[p] = new Thread(() -> {
+                long warmEnd = System.nanoTime() + WARM_NANOS;
+                while (System.nanoTime() - warmEnd < 0) {
+                    for (int i = 0; i < 256; i++) {
+                        pr.queueOne();
+                    }
+                }
+                long e0 = pr.executed();
+                long t0 = System.nanoTime();
+                long end = t0 + measureNanos;
+                while (System.nanoTime() - end < 0) {
+                    for (int i = 0; i < 256; i++) {
+                        pr.queueOne();
+                    }
+                }
+                elapsed[idx] = System.nanoTime() - t0;
+                executed[idx] = pr.executed() - e0;
+            }, "slices-producer-" + p);
+            threads[p].setUncaughtExceptionHandler((t, e) -> failure.set(e));
+            threads[p].setDaemon(true);
+            threads[p].start();
+        }
+        long limitMs = ms + 10_000;
+        for (Thread t : threads) {
+            t.join(limitMs);
+            if (t.isAlive()) {
+                out.println("slices: " + t.getName() + " did not finish within " + limitMs + " ms; its stack:");
+                for (StackTraceElement e : t.getStackTrace()) {
+                    out.println("    at " + e);
+                }
+                return Double.NaN;
+            }
+        }
+        if (failure.get() != null) {
+            out.println("slices: a producer failed: " + failure.get());
+            return Double.NaN;
+        }
+        double perSecond = 0;
+        for (int p = 0; p < prods.length; p++) {
+            perSecond += executed[p] * 1e9 / elapsed[p];
+        }
+        return perSecond;
+    }
+
+    static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static String required(String flag, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return value;
+    }
+
+    private static int positive(String flag, String value, int max) {
+        int v;
+        try {
+            v = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " '" + value + "' is not a number");
+        }
+        if (v < 1 || v > max) {
+            throw new IllegalArgumentException(flag + " " + v + " must be between 1 and " + max);
+        }
+        return v;
+    }
+}
