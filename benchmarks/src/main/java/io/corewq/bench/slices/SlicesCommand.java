@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>What it answers that a JMH row cannot: on a host whose speed changes for seconds at a time,
  * rows measured minutes apart compare different hosts. Here the rows of one round ran within a
  * second of each other, and a round is <em>quiet</em> when both of its round trips are within
- * 1.5x the fastest one seen, so ratios are taken per round, among quiet rounds.
+ * 2x the lower quartile of all round trips measured, so ratios are taken per round, among quiet
+ * rounds.
  *
  * <p>Each slice starts fresh, unpinned producer threads (the OS places them, as the JMH rows'
  * default placement), lets them run 30 ms, then counts executed items for {@code slice-ms}.
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class SlicesCommand {
     private static final long WARM_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     private static final int WINDOW = 512;
-    private static final double QUIET_FACTOR = 1.5;
+    private static final double QUIET_FACTOR = 2.0;
 
     private SlicesCommand() {
     }
@@ -138,19 +139,20 @@ public final class SlicesCommand {
     /** The summary: medians over quiet and all rounds, and per-round ratios of row 0 to the others. */
     static void report(List<String> rows, double[][] rate, double[][] rtt, PrintStream out) {
         int rounds = rate.length;
-        double fastest = Double.POSITIVE_INFINITY;
-        for (double[] t : rtt) {
-            fastest = Math.min(fastest, Math.min(t[0], t[1]));
-        }
+        double[] trips = Arrays.stream(rtt).flatMapToDouble(Arrays::stream).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double base = trips.length == 0 ? Double.NaN : trips[(trips.length - 1) / 4]; // lower quartile: one fast outlier moves nothing
         List<Integer> quiet = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            if (Double.isNaN(fastest) || Double.isInfinite(fastest)
-                    || Math.max(rtt[r][0], rtt[r][1]) <= QUIET_FACTOR * fastest) {
+            if (Double.isNaN(base) || Math.max(rtt[r][0], rtt[r][1]) <= QUIET_FACTOR * base) {
                 quiet.add(r);
             }
         }
-        out.printf(Locale.ROOT, "quiet rounds (round trip <= %.1fx the fastest, %.0f ns): %d of %d%n",
-                QUIET_FACTOR, fastest, quiet.size(), rounds);
+        if (Double.isNaN(base)) {
+            out.printf(Locale.ROOT, "quiet rounds (no host probe: all of them): %d of %d%n", quiet.size(), rounds);
+        } else {
+            out.printf(Locale.ROOT, "quiet rounds (both round trips <= %.1fx the lower quartile, %.0f ns): %d of %d%n",
+                    QUIET_FACTOR, base, quiet.size(), rounds);
+        }
         for (int k = 0; k < rows.size(); k++) {
             final int col = k;
             double[] q = quiet.stream().mapToDouble(r -> rate[r][col]).toArray();

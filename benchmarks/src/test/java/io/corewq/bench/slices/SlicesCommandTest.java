@@ -56,7 +56,7 @@ class SlicesCommandTest {
         double[][] rtt = {{70, 70}, {80, 90}, {400, 500}}; // the last round ran in a slow spell
         SlicesCommand.report(List.of("a", "b"), rate, rtt, new PrintStream(buf, true, StandardCharsets.UTF_8));
         String text = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("quiet rounds (round trip <= 1.5x the fastest, 70 ns): 2 of 3"), text);
+        assertTrue(text.contains("quiet rounds (both round trips <= 2.0x the lower quartile, 70 ns): 2 of 3"), text);
         assertTrue(text.contains("a / b: median per-round ratio 3.00x quiet, 2.00x all"), text);
     }
 
