@@ -290,12 +290,13 @@ final class WorkerPool {
      * which the producers CAS on each queue: batching keeps that cache line with the producers,
      * saving two cross-CPU transfers per item. The workqueue's completed count rides in the same
      * batch (a counter bumped per item would be one more locked write per item on a line that
-     * may sit beside the workqueue's fields, which every producer reads). The counts lag by at most {@link #RETIRE_BATCH}
-     * finished items, and never where it could be seen: the batch is flushed after a short idle
-     * spell ({@link #flushRetiresWhenIdle}), before an item of another pwq, at the holder's next
-     * step once the pwq has a flusher, waiting entries or is retiring
-     * ({@link PoolWorkqueue#wantsPromptRetire()}), and on every hand-off of the slot. An instance queued after a flush started runs after the batch was flushed, so a
-     * flush never waits for an item it does not cover.
+     * may sit beside the workqueue's fields, which every producer reads). The counts lag by at
+     * most {@link #RETIRE_BATCH} finished items, and never where it could be seen: the batch is
+     * flushed after a short idle spell ({@link #flushRetiresWhenIdle}), before an item of another
+     * pwq, at the holder's next step once the pwq has a flusher, waiting entries or is retiring
+     * ({@link PoolWorkqueue#wantsPromptRetire()}), and on every hand-off of the slot. An instance
+     * queued after a flush started runs after the batch was flushed, so a flush never waits for
+     * an item it does not cover.
      *
      * <p>CONTEXT: the run-slot holder, between items.
      */
@@ -616,7 +617,7 @@ final class WorkerPool {
         }
     }
 
-    /** For dumps and tests: unbound workers spinning now. */
+    /** Unbound workers spinning now (the monitor: a pool with a spinner is not stuck). */
     int spinningCount() {
         return nrSpinning.get();
     }

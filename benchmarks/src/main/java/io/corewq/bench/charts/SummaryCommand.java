@@ -28,15 +28,20 @@ public final class SummaryCommand {
     /** Pooled iterations of one row. */
     record Pooled(String benchmark, Map<String, String> params, String unit, double[] values) {
         double median() {
-            double[] v = values.clone();
-            Arrays.sort(v);
-            int n = v.length;
-            return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            return SummaryCommand.median(values);
         }
 
         double mean() {
             return Arrays.stream(values).average().orElse(Double.NaN);
         }
+    }
+
+    /** The median of {@code values} (mean of the middle two for an even count), NaN for none. */
+    public static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     public static int run(String[] args, PrintStream out) throws IOException {

@@ -50,6 +50,16 @@ public abstract class PingPong implements AutoCloseable {
         this.gapNanos = TimeUnit.MICROSECONDS.toNanos(micros);
     }
 
+    /**
+     * The median of the round trips recorded since the last call (or since start), in
+     * nanoseconds; NaN when none was. Takes them from the recorder: not for a ping-pong whose
+     * recorder is published to the {@link LatencyProfiler}. CONTEXT: any thread but side A.
+     */
+    public final double medianRecordedNanos() {
+        org.HdrHistogram.Histogram h = recorder.getIntervalHistogram();
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(50);
+    }
+
     /** Describes the row for logs. */
     public abstract String describe();
 

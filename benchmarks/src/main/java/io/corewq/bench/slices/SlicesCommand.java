@@ -1,11 +1,10 @@
 // corewq.jar slices: queue rows measured in short interleaved slices, each labelled with the host's cross-CPU round trip.
 package io.corewq.bench.slices;
 
-import io.corewq.bench.harness.Placement;
+import io.corewq.bench.charts.SummaryCommand;
 import io.corewq.bench.harness.Producer;
 import io.corewq.bench.harness.QueueTarget;
 import io.corewq.bench.harness.Targets;
-import io.corewq.cpu.CpuBinders;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,10 +81,10 @@ public final class SlicesCommand {
             return 2;
         }
 
-        StringBuilder why = new StringBuilder();
-        HostProbe probe = HostProbe.between(Placement.cpus(CpuBinders.load()), why);
+        String unavailable = HostProbe.unavailableReason();
+        boolean probe = unavailable == null;
         out.printf(Locale.ROOT, "slices: rows %s, %d producer(s), %d rounds of %d ms slices, window %d; host probe %s%n",
-                rows, producers, rounds, sliceMs, WINDOW, probe == null ? "off (" + why + ")" : "CPUs " + probe.describe());
+                rows, producers, rounds, sliceMs, WINDOW, probe ? "on (the spin floor's round trip)" : "off (" + unavailable + ")");
 
         int n = rows.size();
         QueueTarget[] targets = new QueueTarget[n];
@@ -110,7 +109,7 @@ public final class SlicesCommand {
             }
             out.println(head.append("  rtt-ns-after"));
             for (int r = 0; r < rounds; r++) {
-                rtt[r][0] = probe == null ? Double.NaN : probe.roundTripNanos(20_000);
+                rtt[r][0] = probe ? HostProbe.roundTripNanos(20_000) : Double.NaN;
                 for (int j = 0; j < n; j++) {
                     int k = (j + r) % n;
                     rate[r][k] = slice(prods[k], sliceMs, out);
@@ -118,7 +117,7 @@ public final class SlicesCommand {
                         return 1;
                     }
                 }
-                rtt[r][1] = probe == null ? Double.NaN : probe.roundTripNanos(20_000);
+                rtt[r][1] = probe ? HostProbe.roundTripNanos(20_000) : Double.NaN;
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d %7.0f", r, rtt[r][0]));
                 for (int k = 0; k < n; k++) {
                     line.append(String.format(Locale.ROOT, " %14.2f", rate[r][k] / 1e6));
@@ -158,7 +157,7 @@ public final class SlicesCommand {
             double[] q = quiet.stream().mapToDouble(r -> rate[r][col]).toArray();
             double[] all = Arrays.stream(rate).mapToDouble(x -> x[col]).toArray();
             out.printf(Locale.ROOT, "  %-15s median %7.2f M/s quiet, %7.2f M/s all (min %.2f, max %.2f)%n",
-                    rows.get(k), median(q) / 1e6, median(all) / 1e6,
+                    rows.get(k), SummaryCommand.median(q) / 1e6, SummaryCommand.median(all) / 1e6,
                     Arrays.stream(all).min().orElse(0) / 1e6, Arrays.stream(all).max().orElse(0) / 1e6);
         }
         for (int k = 1; k < rows.size(); k++) {
@@ -166,7 +165,7 @@ public final class SlicesCommand {
             double[] q = quiet.stream().mapToDouble(r -> rate[r][0] / rate[r][col]).toArray();
             double[] all = Arrays.stream(rate).mapToDouble(x -> x[0] / x[col]).toArray();
             out.printf(Locale.ROOT, "  %s / %s: median per-round ratio %.2fx quiet, %.2fx all%n",
-                    rows.get(0), rows.get(k), median(q), median(all));
+                    rows.get(0), rows.get(k), SummaryCommand.median(q), SummaryCommand.median(all));
         }
     }
 
@@ -226,15 +225,6 @@ public final class SlicesCommand {
             perSecond += executed[p] * 1e9 / elapsed[p];
         }
         return perSecond;
-    }
-
-    static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static String required(String flag, String value) {
