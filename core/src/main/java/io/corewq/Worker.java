@@ -202,6 +202,13 @@ final class Worker implements Runnable {
 
     // ---- per-CPU pools: the carrier loop ----------------------------------------------------
 
+    /**
+     * Items a carrier must have taken in a row before it treats an empty worklist as "caught up
+     * with a stream" and {@linkplain WorkerPool#gather() gathers}. One item (a ping-pong, a lone
+     * request) never does: its next poll is as prompt as ever.
+     */
+    static final int GATHER_MIN_STREAK = 2;
+
     private void runCarrier() {
         final WorkerPool p = pool;
         // Spin mode (a huge idleSpins) is for the CPU's normal carrier; the high-priority pool's
@@ -209,6 +216,7 @@ final class Worker implements Runnable {
         final int spins = p.highpri ? Math.min(p.rt.idleSpins, 256) : p.rt.idleSpins;
         int idleRounds = 0;
         int ops = 0;
+        int streak = 0; // items taken since the worklist was last found empty
         while (!p.stopping) {
             if (boundEpoch != p.bindEpoch) {
                 bind(); // hotplug: re-pin to the CPU, or run on the online CPUs while disassociated
@@ -224,12 +232,20 @@ final class Worker implements Runnable {
             Node n = p.worklist.relaxedPoll();
             if (n != null) {
                 process(n);
+                streak++;
                 idleRounds = 0;
                 if (timer != null && (++ops & 63) == 0) {
                     timer.runExpired(System.nanoTime());
                 }
                 continue;
             }
+            if (streak >= GATHER_MIN_STREAK) {
+                streak = 0;
+                p.flushRetiresWhenIdle(0, spins); // only if somebody waits on the counts
+                p.gather();
+                continue;
+            }
+            streak = 0;
             p.flushRetiresWhenIdle(idleRounds, spins); // nothing stays batched beyond a short idle spell
             if (timer != null && timer.runExpired(System.nanoTime()) > 0) {
                 continue;
