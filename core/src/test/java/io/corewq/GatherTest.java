@@ -1,0 +1,96 @@
+// Tests of the carrier's gather after catching up with a stream: nothing queued meanwhile is lost or left waiting.
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A carrier that took two or more items in a row and then finds its worklist empty waits a few
+ * microseconds before it polls again (WorkerPool.gather). These tests queue exactly into that
+ * moment, many times over: a lone item, a flush and a stream from another thread must all be
+ * served as if the gather were not there.
+ */
+class GatherTest extends RuntimeTestBase {
+    private static final int BURSTS = 500;
+
+    @Test
+    void aLoneItemQueuedRightAfterABurstRuns() {
+        int cpu = rt.cpus().first();
+        Workqueue wq = rt.allocWorkqueue("gather_lone", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        AtomicLong ran = new AtomicLong();
+        Work[] burst = new Work[4];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = new Work("burst-" + i, ran::incrementAndGet);
+        }
+        for (int b = 0; b < BURSTS; b++) {
+            long before = ran.get();
+            for (Work w : burst) {
+                assertTrue(wq.queueOn(cpu, w));
+            }
+            // The burst is done when the counter moved by its size; the carrier has just found the
+            // worklist empty after a streak and gathers now (or soon): queue one more into that.
+            Bounded.until("burst " + b + " ran", () -> ran.get() == before + burst.length);
+            CountDownLatch lone = new CountDownLatch(1);
+            assertTrue(wq.queueOn(cpu, new Work("lone-" + b, lone::countDown)));
+            Bounded.await(lone);
+        }
+        Bounded.run("flush", wq::flush);
+        assertEquals((long) BURSTS * burst.length, ran.get());
+        assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
+    }
+
+    @Test
+    void aFlushRightAfterABurstSeesEveryItemRetired() {
+        int cpu = rt.cpus().first();
+        Workqueue wq = rt.allocWorkqueue("gather_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        AtomicLong ran = new AtomicLong();
+        Work[] burst = new Work[8];
+        for (int i = 0; i < burst.length; i++) {
+            burst[i] = new Work("burst-" + i, ran::incrementAndGet);
+        }
+        for (int b = 0; b < BURSTS; b++) {
+            for (Work w : burst) {
+                assertTrue(wq.queueOn(cpu, w));
+            }
+            // The retires of the burst may sit in the carrier's batch while it gathers: the flush
+            // must still see all of them (it wants its counts now) and return.
+            Bounded.run("flush after burst " + b, wq::flush);
+            assertEquals((long) (b + 1) * burst.length, ran.get(), () -> rt.dump());
+            assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
+        }
+    }
+
+    @Test
+    void aStreamWithPausesLosesNothing() {
+        int cpu = rt.cpus().first();
+        Workqueue wq = rt.allocWorkqueue("gather_stream", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        AtomicLong ran = new AtomicLong();
+        Work[] ring = new Work[128];
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = new Work("stream-" + i, ran::incrementAndGet);
+        }
+        int total = 200_000;
+        Thread producer = new Thread(() -> {
+            int queued = 0;
+            for (int i = 0; queued < total; i++) {
+                if (wq.queueOn(cpu, ring[i & (ring.length - 1)])) {
+                    queued++;
+                    if ((queued & 1023) == 0) {
+                        Thread.yield(); // gaps in the stream: the carrier catches up and gathers
+                    }
+                }
+            }
+        }, "gather-producer");
+        producer.start();
+        Bounded.join("producer", producer);
+        Bounded.run("flush", wq::flush);
+        assertEquals(total, ran.get(), () -> rt.dump());
+        assertEquals(total, wq.stats().completed());
+        assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
+    }
+}
