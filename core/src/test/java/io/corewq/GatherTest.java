@@ -23,10 +23,7 @@ class GatherTest extends RuntimeTestBase {
         int cpu = rt.cpus().first();
         Workqueue wq = rt.allocWorkqueue("gather_lone", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
         AtomicLong ran = new AtomicLong();
-        Work[] burst = new Work[4];
-        for (int i = 0; i < burst.length; i++) {
-            burst[i] = new Work("burst-" + i, ran::incrementAndGet);
-        }
+        Work[] burst = items("burst-", 4, ran);
         for (int b = 0; b < BURSTS; b++) {
             long before = ran.get();
             for (Work w : burst) {
@@ -49,10 +46,7 @@ class GatherTest extends RuntimeTestBase {
         int cpu = rt.cpus().first();
         Workqueue wq = rt.allocWorkqueue("gather_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
         AtomicLong ran = new AtomicLong();
-        Work[] burst = new Work[8];
-        for (int i = 0; i < burst.length; i++) {
-            burst[i] = new Work("burst-" + i, ran::incrementAndGet);
-        }
+        Work[] burst = items("burst-", 8, ran);
         for (int b = 0; b < BURSTS; b++) {
             for (Work w : burst) {
                 assertTrue(wq.queueOn(cpu, w));
@@ -70,10 +64,7 @@ class GatherTest extends RuntimeTestBase {
         int cpu = rt.cpus().first();
         Workqueue wq = rt.allocWorkqueue("gather_stream", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
         AtomicLong ran = new AtomicLong();
-        Work[] ring = new Work[128];
-        for (int i = 0; i < ring.length; i++) {
-            ring[i] = new Work("stream-" + i, ran::incrementAndGet);
-        }
+        Work[] ring = items("stream-", 128, ran);
         int total = 200_000;
         Thread producer = new Thread(() -> {
             int queued = 0;
@@ -92,5 +83,14 @@ class GatherTest extends RuntimeTestBase {
         assertEquals(total, ran.get(), () -> rt.dump());
         assertEquals(total, wq.stats().completed());
         assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
+    }
+
+    /** {@code n} reusable items that count their runs on {@code ran}. */
+    private static Work[] items(String prefix, int n, AtomicLong ran) {
+        Work[] items = new Work[n];
+        for (int i = 0; i < n; i++) {
+            items[i] = new Work(prefix + i, ran::incrementAndGet);
+        }
+        return items;
     }
 }
