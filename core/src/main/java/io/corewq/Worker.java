@@ -239,14 +239,13 @@ final class Worker implements Runnable {
                 }
                 continue;
             }
+            p.flushRetiresWhenIdle(idleRounds, spins); // nothing stays batched beyond a short idle spell
             if (streak >= GATHER_MIN_STREAK) {
-                streak = 0;
-                p.flushRetiresWhenIdle(0, spins); // only if somebody waits on the counts
+                streak = 0; // idleRounds is 0 here: the flush above happened only if somebody waits on the counts
                 p.gather();
                 continue;
             }
             streak = 0;
-            p.flushRetiresWhenIdle(idleRounds, spins); // nothing stays batched beyond a short idle spell
             if (timer != null && timer.runExpired(System.nanoTime()) > 0) {
                 continue;
             }

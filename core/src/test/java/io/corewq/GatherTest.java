@@ -21,14 +21,12 @@ class GatherTest extends RuntimeTestBase {
     @Test
     void aLoneItemQueuedRightAfterABurstRuns() {
         int cpu = rt.cpus().first();
-        Workqueue wq = rt.allocWorkqueue("gather_lone", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        Workqueue wq = perCpu("gather_lone");
         AtomicLong ran = new AtomicLong();
         Work[] burst = items("burst-", 4, ran);
         for (int b = 0; b < BURSTS; b++) {
             long before = ran.get();
-            for (Work w : burst) {
-                assertTrue(wq.queueOn(cpu, w));
-            }
+            queueAll(wq, cpu, burst);
             // The burst is done when the counter moved by its size; the carrier has just found the
             // worklist empty after a streak and gathers now (or soon): queue one more into that.
             Bounded.until("burst " + b + " ran", () -> ran.get() == before + burst.length);
@@ -44,13 +42,11 @@ class GatherTest extends RuntimeTestBase {
     @Test
     void aFlushRightAfterABurstSeesEveryItemRetired() {
         int cpu = rt.cpus().first();
-        Workqueue wq = rt.allocWorkqueue("gather_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        Workqueue wq = perCpu("gather_flush");
         AtomicLong ran = new AtomicLong();
         Work[] burst = items("burst-", 8, ran);
         for (int b = 0; b < BURSTS; b++) {
-            for (Work w : burst) {
-                assertTrue(wq.queueOn(cpu, w));
-            }
+            queueAll(wq, cpu, burst);
             // The retires of the burst may sit in the carrier's batch while it gathers: the flush
             // must still see all of them (it wants its counts now) and return.
             Bounded.run("flush after burst " + b, wq::flush);
@@ -62,7 +58,7 @@ class GatherTest extends RuntimeTestBase {
     @Test
     void aStreamWithPausesLosesNothing() {
         int cpu = rt.cpus().first();
-        Workqueue wq = rt.allocWorkqueue("gather_stream", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+        Workqueue wq = perCpu("gather_stream");
         AtomicLong ran = new AtomicLong();
         Work[] ring = items("stream-", 128, ran);
         int total = 200_000;
@@ -92,5 +88,16 @@ class GatherTest extends RuntimeTestBase {
             items[i] = new Work(prefix + i, ran::incrementAndGet);
         }
         return items;
+    }
+
+    private Workqueue perCpu(String name) {
+        return rt.allocWorkqueue(name, EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
+    }
+
+    /** Queues every item of {@code burst} on {@code cpu}; each must be idle, so each queue succeeds. */
+    private static void queueAll(Workqueue wq, int cpu, Work[] burst) {
+        for (Work w : burst) {
+            assertTrue(wq.queueOn(cpu, w), () -> w + " was still pending");
+        }
     }
 }

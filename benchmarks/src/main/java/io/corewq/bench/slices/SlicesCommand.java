@@ -46,30 +46,21 @@ public final class SlicesCommand {
         int rounds = 20;
         long sliceMs = 300;
         try {
-            for (int i = 0; i < args.length; i++) {
+            for (int i = 0; i < args.length; i += 2) { // every option takes a value
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--rows":
-                        rows = Arrays.asList(required(a, v).split(","));
-                        for (String r : rows) {
-                            if (!Arrays.asList(Targets.ALL).contains(r)) {
-                                throw new IllegalArgumentException("unknown row '" + r + "' (known: " + String.join(", ", Targets.ALL) + ")");
-                            }
-                        }
-                        i++;
+                        rows = knownRows(required(a, v));
                         break;
                     case "--producers":
-                        producers = positive(a, required(a, v), 2);
-                        i++;
+                        producers = positive(a, v, 2);
                         break;
                     case "--rounds":
-                        rounds = positive(a, required(a, v), 100_000);
-                        i++;
+                        rounds = positive(a, v, 100_000);
                         break;
                     case "--slice-ms":
-                        sliceMs = positive(a, required(a, v), 60_000);
-                        i++;
+                        sliceMs = positive(a, v, 60_000);
                         break;
                     default:
                         throw new IllegalArgumentException("unknown argument '" + a + "'");
@@ -234,10 +225,22 @@ public final class SlicesCommand {
         return value;
     }
 
+    /** The comma-separated row names, each one of {@link Targets#ALL}. */
+    private static List<String> knownRows(String value) {
+        List<String> rows = Arrays.asList(value.split(","));
+        for (String r : rows) {
+            if (!Arrays.asList(Targets.ALL).contains(r)) {
+                throw new IllegalArgumentException("unknown row '" + r + "' (known: " + String.join(", ", Targets.ALL) + ")");
+            }
+        }
+        return rows;
+    }
+
+    /** {@code value} (required) as an integer in 1..{@code max}. */
     private static int positive(String flag, String value, int max) {
         int v;
         try {
-            v = Integer.parseInt(value);
+            v = Integer.parseInt(required(flag, value));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(flag + " '" + value + "' is not a number");
         }
