@@ -178,6 +178,14 @@ final class CpuTimer {
     }
 
     /**
+     * {@link #runExpired(long)} at the current time, reading the clock only when an item is armed
+     * (an idle carrier calls this on every spin round).
+     */
+    int runExpiredNow() {
+        return nextDeadline == Long.MAX_VALUE ? 0 : runExpired(System.nanoTime());
+    }
+
+    /**
      * Queues every item whose deadline has passed.
      *
      * <p>CONTEXT: the carrier of this CPU (any thread is safe; only the carrier calls it).

@@ -6,7 +6,7 @@ package io.corewq;
  * queue -> run -> complete path allocates nothing. When a pending instance is cancelled or re-armed
  * while its entry still sits in a lock-free queue, that entry goes stale (its {@link #seq} no longer
  * matches the item's state) and is dropped when popped; if the item is queued again before then, the
- * new instance rides in a spare entry (see {@link Work#freeEntry()}).
+ * new instance rides in a spare entry (see {@link Work#freeEntry(boolean)}).
  *
  * <p>Fields are written by the thread that owns the item's PENDING bit, before the entry is offered
  * to a queue (the offer publishes them), and read by the thread that pops it.
@@ -23,8 +23,9 @@ class Node {
     /** Set by the pwq (plain; racy reads by deadlock checks and dumps): on the worklist, not inactive. */
     boolean activated;
     /**
-     * True from offer until popped; written by the PENDING owner (true, published by the offer)
-     * and the popper (false, release); read with acquire by the next PENDING owner.
+     * Spare entries only (a {@link Work}'s own entry uses {@link Work#QUEUED} in its state word):
+     * true from claim until popped; written by the inserter (CAS) and the popper (false, release);
+     * read with acquire by the next inserter's CAS.
      */
     private boolean inQueue;
 

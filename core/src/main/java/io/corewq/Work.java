@@ -26,10 +26,12 @@ import java.util.concurrent.locks.LockSupport;
  * All of the item's shared state is one 64-bit word, changed only by CAS:
  * <pre>
  *   63 ........ 32 | 31 .... 24 | 23 ........ 8 | 7 .. 0
- *   queue sequence |  (unused)  | disable count | flags: PENDING RUNNING DEFERRED TIMER
+ *   queue sequence |  (unused)  | disable count | flags: PENDING RUNNING DEFERRED TIMER QUEUED
  * </pre>
  * The winner of the PENDING bit bumps the sequence and writes a {@link Node} (the item itself when
- * free) that carries the sequence. A popped entry is live only if the word still has PENDING and the
+ * free) that carries the sequence. QUEUED says the item's own entry sits in a queue (live or
+ * stale); a plain queue takes it in the same CAS as PENDING, and the popper gives it back in the
+ * same CAS that starts the run, so the common path needs no second atomic for the entry. A popped entry is live only if the word still has PENDING and the
  * same sequence; a cancel clears PENDING (or, when it re-arms, bumps the sequence), so the entry left
  * in the lock-free queue goes stale and is dropped when popped: nothing is ever removed from the
  * middle of a queue. RUNNING is set in the same CAS that clears PENDING; an entry popped while the
@@ -43,6 +45,10 @@ public class Work extends Node {
     static final long RUNNING = 1L << 1;
     static final long DEFERRED = 1L << 2;
     static final long TIMER = 1L << 3;
+    /** The item's own entry (the item as its primary {@link Node}) is in a worklist or inactive list. */
+    static final long QUEUED = 1L << 4;
+    /** In a {@link #tryClaimForQueue()} result: the claim took the item's own entry too. */
+    static final long OWN_ENTRY = 1L << 32;
     static final int DISABLE_SHIFT = 8;
     static final long DISABLE_UNIT = 1L << DISABLE_SHIFT;
     static final long DISABLE_MASK = 0xFFFFL << DISABLE_SHIFT;
@@ -167,15 +173,44 @@ public class Work extends Node {
     }
 
     /**
-     * Claims a free entry for a new instance: the item itself unless its stale entry is still in
-     * some queue, else a spare. The claim (a CAS) happens before the entry's fields are written.
-     * Usually one thread inserts at a time (the owner of PENDING), but a timer fire or a re-arm can
-     * lose PENDING to a cancel and a new queue while it still inserts its (by then stale) instance:
-     * both then claim here, and get different entries.
+     * Claims PENDING for an instance that is inserted right away (queue, queueOn) and, when the
+     * item's own entry is free, that entry too (QUEUED), in one CAS.
+     *
+     * @return the new instance's sequence in the low 32 bits, plus {@link #OWN_ENTRY} when the
+     *     item's own entry was taken; -1L when pending or disabled
      */
-    final Node freeEntry() {
-        if (claim()) {
+    final long tryClaimForQueue() {
+        for (;;) {
+            long st = state;
+            if ((st & (PENDING | DISABLE_MASK)) != 0) {
+                return -1L;
+            }
+            long own = (st & QUEUED) == 0 ? QUEUED : 0L;
+            long next = (st + SEQ_UNIT) | PENDING | own;
+            if (STATE.compareAndSet(this, st, next)) {
+                return (seqOf(next) & 0xFFFF_FFFFL) | (own != 0 ? OWN_ENTRY : 0L);
+            }
+        }
+    }
+
+    /**
+     * Claims a free entry for a new instance: the item itself unless its stale entry is still in
+     * some queue, else a spare. The claim (a CAS: QUEUED for the item itself, the spare's own flag
+     * otherwise) happens before the entry's fields are written. Usually one thread inserts at a
+     * time (the owner of PENDING), but a timer fire or a re-arm can lose PENDING to a cancel and a
+     * new queue while it still inserts its (by then stale) instance: both then claim here, and get
+     * different entries.
+     *
+     * @param ownClaimed the caller's PENDING claim took the item's own entry already
+     */
+    final Node freeEntry(boolean ownClaimed) {
+        if (ownClaimed) {
             return this;
+        }
+        for (long st = state; (st & QUEUED) == 0; st = state) {
+            if (STATE.compareAndSet(this, st, st | QUEUED)) {
+                return this;
+            }
         }
         synchronized (this) { // slow path: only after a cancel left a stale entry queued
             Node[] s = spares;
@@ -249,6 +284,16 @@ public class Work extends Node {
                 return true;
             }
             st = state;
+        }
+    }
+
+    /** CONTEXT: the popper of this item's own entry, after reading its fields: the entry is free again. */
+    final void clearQueued() {
+        for (;;) {
+            long st = state;
+            if (STATE.compareAndSet(this, st, st & ~QUEUED)) {
+                return;
+            }
         }
     }
 

@@ -235,7 +235,7 @@ final class Worker implements Runnable {
                 streak++;
                 idleRounds = 0;
                 if (timer != null && (++ops & 63) == 0) {
-                    timer.runExpired(System.nanoTime());
+                    timer.runExpiredNow();
                 }
                 continue;
             }
@@ -246,7 +246,7 @@ final class Worker implements Runnable {
                 continue;
             }
             streak = 0;
-            if (timer != null && timer.runExpired(System.nanoTime()) > 0) {
+            if (timer != null && timer.runExpiredNow() > 0) {
                 continue;
             }
             if (idleRounds < spins) {
@@ -367,10 +367,22 @@ final class Worker implements Runnable {
         final PoolWorkqueue pwq = n.pwq;
         final int color = n.color;
         final int seq = n.seq;
-        n.markPopped(); // the entry may be reused by the next PENDING owner from here on
+        // From the release of the entry on, the next PENDING owner may reuse it. The item's own
+        // entry is released by clearing QUEUED in the same CAS that settles the instance; a spare
+        // by its own flag.
+        final long popped;
+        if (n == w) {
+            popped = Work.QUEUED;
+        } else {
+            popped = 0L;
+            n.markPopped();
+        }
         for (;;) {
             long st = w.state;
             if ((st & Work.PENDING) == 0 || Work.seqOf(st) != seq) {
+                if (popped != 0L) {
+                    w.clearQueued();
+                }
                 pwq.retire(color, rescuerOf == null); // cancelled or re-armed while queued
                 return;
             }
@@ -378,10 +390,10 @@ final class Worker implements Runnable {
                 w.deferPwq = pwq;
                 w.deferColor = color;
                 w.deferSeq = seq;
-                if (Work.STATE.compareAndSet(w, st, st | Work.DEFERRED)) {
+                if (Work.STATE.compareAndSet(w, st, (st | Work.DEFERRED) & ~popped)) {
                     return; // the runner will run this instance after the current one
                 }
-            } else if (Work.STATE.compareAndSet(w, st, (st & ~Work.PENDING) | Work.RUNNING)) {
+            } else if (Work.STATE.compareAndSet(w, st, (st & ~(Work.PENDING | popped)) | Work.RUNNING)) {
                 break;
             }
         }

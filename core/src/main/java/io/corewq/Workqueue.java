@@ -187,11 +187,11 @@ public final class Workqueue implements AutoCloseable {
     public boolean queue(Work w) {
         checkWork(w);
         checkLive();
-        long seq = w.tryClaim(0);
-        if (seq == -1L) {
+        long claim = w.tryClaimForQueue();
+        if (claim == -1L) {
             return false;
         }
-        insert(w, (int) seq, pwqFor(rt.localCpu()));
+        insert(w, (int) claim, (claim & Work.OWN_ENTRY) != 0, pwqFor(rt.localCpu()));
         return true;
     }
 
@@ -206,11 +206,11 @@ public final class Workqueue implements AutoCloseable {
         checkWork(w);
         rt.checkCpu(cpu);
         checkLive();
-        long seq = w.tryClaim(0);
-        if (seq == -1L) {
+        long claim = w.tryClaimForQueue();
+        if (claim == -1L) {
             return false;
         }
-        insert(w, (int) seq, pwqFor(rt.placementCpu(cpu)));
+        insert(w, (int) claim, (claim & Work.OWN_ENTRY) != 0, pwqFor(rt.placementCpu(cpu)));
         return true;
     }
 
@@ -310,7 +310,12 @@ public final class Workqueue implements AutoCloseable {
 
     /** Queues the instance the caller owns PENDING for. */
     final void insert(Work w, int seq, PoolWorkqueue pwq) {
-        Node n = w.freeEntry();
+        insert(w, seq, false, pwq);
+    }
+
+    /** As {@link #insert(Work, int, PoolWorkqueue)}; {@code ownClaimed}: the PENDING claim took the item's own entry. */
+    private void insert(Work w, int seq, boolean ownClaimed, PoolWorkqueue pwq) {
+        Node n = w.freeEntry(ownClaimed);
         n.seq = seq;
         w.liveEntry = n;
         for (;;) {

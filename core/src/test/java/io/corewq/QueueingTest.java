@@ -3,6 +3,8 @@ package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,38 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class QueueingTest extends RuntimeTestBase {
+    @Test
+    void requeueAfterCancelRidesASpareUntilTheStaleOwnEntryIsPopped() {
+        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch blockerRunning = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        int cpu = rt.cpus().first();
+        Work blocker = new Work(() -> {
+            blockerRunning.countDown();
+            Bounded.await(gate);
+        });
+        Work w = new Work(runs::incrementAndGet);
+        assertTrue(wq.queueOn(cpu, blocker));
+        Bounded.await(blockerRunning);
+        assertTrue(wq.queueOn(cpu, w));
+        assertSame(w, w.liveEntry, "a plain queue takes the item's own entry");
+        assertTrue((w.state & Work.QUEUED) != 0);
+        assertTrue(w.cancel());
+        assertTrue((w.state & Work.QUEUED) != 0, "the cancelled instance's own entry is still queued (stale)");
+        assertTrue(wq.queueOn(cpu, w));
+        assertNotSame(w, w.liveEntry, "while the stale own entry is queued a new instance rides a spare");
+        gate.countDown();
+        w.flush();
+        assertEquals(1, runs.get(), "the cancelled instance never ran, the requeued one ran once");
+        assertEquals(0, w.state & Work.QUEUED, "the stale own entry was popped before the spare (FIFO) and freed");
+        assertTrue(wq.queueOn(cpu, w));
+        assertSame(w, w.liveEntry, "the own entry is taken again");
+        w.flush();
+        assertEquals(2, runs.get());
+        assertFalse(w.isBusy());
+    }
+
     @Test
     void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
         Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
