@@ -99,6 +99,11 @@ public final class CorewqTarget implements QueueTarget {
         }
 
         @Override
+        public int targetCpu() {
+            return cpu;
+        }
+
+        @Override
         protected boolean tryQueue() {
             Work w = items[next];
             next = (next + 1) & (items.length - 1);

@@ -120,6 +120,11 @@ public abstract class Producer {
         return window;
     }
 
+    /** The CPU this producer's items run on, or -1 when the target does not fix one (the JDK executors, unbound workqueues). */
+    public int targetCpu() {
+        return -1;
+    }
+
     /** Items that have run (any thread may read). */
     public final long executed() {
         return done.count();

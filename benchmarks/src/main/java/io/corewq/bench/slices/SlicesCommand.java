@@ -5,6 +5,8 @@ import io.corewq.bench.charts.SummaryCommand;
 import io.corewq.bench.harness.Producer;
 import io.corewq.bench.harness.QueueTarget;
 import io.corewq.bench.harness.Targets;
+import io.corewq.cpu.CpuBinder;
+import io.corewq.cpu.CpuBinders;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,14 +30,23 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each slice starts fresh, unpinned producer threads (the OS places them, as the JMH rows'
  * default placement), lets them run 30 ms, then counts executed items for {@code slice-ms}.
+ * When the first row's items run on a fixed CPU (corewq's per-CPU row), its producers look up
+ * the CPU they run on every {@value #SAMPLE_BATCHES} batches of 256 items, and the round's line
+ * says which share of those looks found a producer on its items' CPU ({@code same%}): sharing a
+ * CPU with the carrier is a different arrangement from running beside it (see docs/BENCHMARKS.md).
  * Output: one line per round, then per row the median over quiet rounds and over all rounds,
- * and the median per-round ratio of the first row to each other row. Exit status 0, 1 if a
- * slice did not finish in time (with the threads' stacks), 2 for bad usage.
+ * the median per-round ratio of the first row to each other row, and the first row's quiet
+ * rounds split by where its producers ran. Exit status 0, 1 if a slice did not finish in time
+ * (with the threads' stacks), 2 for bad usage.
  */
 public final class SlicesCommand {
     private static final long WARM_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
     private static final int WINDOW = 512;
     private static final double QUIET_FACTOR = 2.0;
+    /** Batches of 256 items between two looks at the producer's CPU. */
+    private static final int SAMPLE_BATCHES = 64;
+    /** A round whose {@code same%} is at least this counts as "producer on the carrier's CPU". */
+    private static final double SAME_SHARE = 0.5;
 
     private SlicesCommand() {
     }
@@ -82,6 +93,9 @@ public final class SlicesCommand {
         Producer[][] prods = new Producer[n][producers];
         double[][] rate = new double[rounds][n];
         double[][] rtt = new double[rounds][2];
+        double[] same = new double[rounds];
+        Arrays.fill(same, Double.NaN);
+        CpuBinder binder = CpuBinders.load();
         try {
             for (int k = 0; k < n; k++) {
                 targets[k] = Targets.create(rows.get(k));
@@ -90,7 +104,7 @@ public final class SlicesCommand {
                 }
             }
             for (int k = 0; k < n; k++) { // warm-up: one slice of each row, not reported
-                if (Double.isNaN(slice(prods[k], sliceMs, out))) {
+                if (Double.isNaN(slice(prods[k], sliceMs, binder, null, out))) {
                     return 1;
                 }
             }
@@ -98,12 +112,20 @@ public final class SlicesCommand {
             for (String r : rows) {
                 head.append(String.format(Locale.ROOT, " %14s", r + " M/s"));
             }
+            boolean sampled = prods[0][0].targetCpu() >= 0 && binder.currentCpu() >= 0;
+            if (sampled) {
+                head.append("  same%");
+            }
             out.println(head.append("  rtt-ns-after"));
             for (int r = 0; r < rounds; r++) {
                 rtt[r][0] = probe ? HostProbe.roundTripNanos(20_000) : Double.NaN;
                 for (int j = 0; j < n; j++) {
                     int k = (j + r) % n;
-                    rate[r][k] = slice(prods[k], sliceMs, out);
+                    double[] share = k == 0 && sampled ? new double[1] : null;
+                    rate[r][k] = slice(prods[k], sliceMs, binder, share, out);
+                    if (share != null) {
+                        same[r] = share[0];
+                    }
                     if (Double.isNaN(rate[r][k])) {
                         return 1;
                     }
@@ -112,6 +134,9 @@ public final class SlicesCommand {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%5d %7.0f", r, rtt[r][0]));
                 for (int k = 0; k < n; k++) {
                     line.append(String.format(Locale.ROOT, " %14.2f", rate[r][k] / 1e6));
+                }
+                if (sampled) {
+                    line.append(String.format(Locale.ROOT, "  %5.0f", same[r] * 100));
                 }
                 out.println(line.append(String.format(Locale.ROOT, "  %7.0f", rtt[r][1])));
             }
@@ -123,20 +148,56 @@ public final class SlicesCommand {
             }
         }
         report(rows, rate, rtt, out);
+        reportPlacement(rows.get(0), rate, rtt, same, out);
         return 0;
+    }
+
+    /**
+     * The first row's quiet rounds split by where its producers ran: on their items' CPU in at
+     * least half of the looks, or beside it. Prints nothing when the CPU was not sampled.
+     */
+    static void reportPlacement(String row, double[][] rate, double[][] rtt, double[] same, PrintStream out) {
+        List<Integer> quiet = quietRounds(rtt);
+        List<Double> onIt = new ArrayList<>();
+        List<Double> beside = new ArrayList<>();
+        for (int r : quiet) {
+            if (Double.isNaN(same[r])) {
+                return;
+            }
+            (same[r] >= SAME_SHARE ? onIt : beside).add(rate[r][0]);
+        }
+        out.printf(Locale.ROOT, "  %s quiet rounds by producer placement: on the carrier's CPU %d (median %s), beside it %d (median %s)%n",
+                row, onIt.size(), medianText(onIt), beside.size(), medianText(beside));
+    }
+
+    private static String medianText(List<Double> rates) {
+        return rates.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2f M/s",
+                SummaryCommand.median(rates.stream().mapToDouble(Double::doubleValue).toArray()) / 1e6);
+    }
+
+    /** Rounds whose two round trips are both within {@link #QUIET_FACTOR} of the lower quartile (all rounds without a probe). */
+    static List<Integer> quietRounds(double[][] rtt) {
+        double base = quietBase(rtt);
+        List<Integer> quiet = new ArrayList<>();
+        for (int r = 0; r < rtt.length; r++) {
+            if (Double.isNaN(base) || Math.max(rtt[r][0], rtt[r][1]) <= QUIET_FACTOR * base) {
+                quiet.add(r);
+            }
+        }
+        return quiet;
+    }
+
+    /** The lower quartile of all round trips measured (one fast outlier moves nothing), NaN without a probe. */
+    private static double quietBase(double[][] rtt) {
+        double[] trips = Arrays.stream(rtt).flatMapToDouble(Arrays::stream).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        return trips.length == 0 ? Double.NaN : trips[(trips.length - 1) / 4];
     }
 
     /** The summary: medians over quiet and all rounds, and per-round ratios of row 0 to the others. */
     static void report(List<String> rows, double[][] rate, double[][] rtt, PrintStream out) {
         int rounds = rate.length;
-        double[] trips = Arrays.stream(rtt).flatMapToDouble(Arrays::stream).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        double base = trips.length == 0 ? Double.NaN : trips[(trips.length - 1) / 4]; // lower quartile: one fast outlier moves nothing
-        List<Integer> quiet = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            if (Double.isNaN(base) || Math.max(rtt[r][0], rtt[r][1]) <= QUIET_FACTOR * base) {
-                quiet.add(r);
-            }
-        }
+        double base = quietBase(rtt);
+        List<Integer> quiet = quietRounds(rtt);
         if (Double.isNaN(base)) {
             out.printf(Locale.ROOT, "quiet rounds (no host probe: all of them): %d of %d%n", quiet.size(), rounds);
         } else {
@@ -163,12 +224,18 @@ public final class SlicesCommand {
     /**
      * One slice: fresh producer threads run {@code prods} for a warm-up and then {@code ms}
      * milliseconds; returns executed items per second, or NaN (after printing the threads'
-     * stacks) when they did not finish within ten seconds of the deadline.
+     * stacks) when they did not finish within ten seconds of the deadline. With a
+     * {@code share} array, the producers look up their CPU with {@code binder} while measuring
+     * (see the class comment) and {@code share[0]} receives the share of looks that found a
+     * producer on its items' CPU.
      */
-    private static double slice(Producer[] prods, long ms, PrintStream out) throws InterruptedException {
+    private static double slice(Producer[] prods, long ms, CpuBinder binder, double[] share, PrintStream out) throws InterruptedException {
+        final boolean sample = share != null;
         final long measureNanos = TimeUnit.MILLISECONDS.toNanos(ms);
         final long[] executed = new long[prods.length];
         final long[] elapsed = new long[prods.length];
+        final long[] looks = new long[prods.length];
+        final long[] onTarget = new long[prods.length];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread[] threads = new Thread[prods.length];
         for (int p = 0; p < prods.length; p++) {
@@ -184,9 +251,17 @@ public final class SlicesCommand {
                 long e0 = pr.executed();
                 long t0 = System.nanoTime();
                 long end = t0 + measureNanos;
+                int batches = 0;
                 while (System.nanoTime() - end < 0) {
                     for (int i = 0; i < 256; i++) {
                         pr.queueOne();
+                    }
+                    if (sample && ++batches == SAMPLE_BATCHES) {
+                        batches = 0;
+                        looks[idx]++;
+                        if (binder.currentCpu() == pr.targetCpu()) {
+                            onTarget[idx]++;
+                        }
                     }
                 }
                 elapsed[idx] = System.nanoTime() - t0;
@@ -212,8 +287,15 @@ public final class SlicesCommand {
             return Double.NaN;
         }
         double perSecond = 0;
+        long allLooks = 0;
+        long allOn = 0;
         for (int p = 0; p < prods.length; p++) {
             perSecond += executed[p] * 1e9 / elapsed[p];
+            allLooks += looks[p];
+            allOn += onTarget[p];
+        }
+        if (sample) {
+            share[0] = allLooks == 0 ? Double.NaN : (double) allOn / allLooks;
         }
         return perSecond;
     }
