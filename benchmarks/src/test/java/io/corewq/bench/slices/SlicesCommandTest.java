@@ -59,6 +59,23 @@ class SlicesCommandTest {
     }
 
     @Test
+    void quietRoundsAreSplitByWhereTheProducersRan() {
+        double[][] rate = {{40e6, 10e6}, {16e6, 10e6}, {20e6, 8e6}, {4e6, 8e6}};
+        double[][] rtt = {{70, 70}, {80, 90}, {70, 80}, {400, 500}}; // the last round is not quiet
+        double[] same = {0.0, 0.9, 0.1, 1.0};
+        assertEquals("corewq quiet rounds by producer placement: on the carrier's CPU 1 (median 16.00 M/s), beside it 2 (median 30.00 M/s)",
+                placement(rate, rtt, same).strip());
+        double[] unsampled = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        assertEquals("", placement(rate, rtt, unsampled), "nothing without samples");
+    }
+
+    private static String placement(double[][] rate, double[][] rtt, double[] same) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        SlicesCommand.reportPlacement("corewq", rate, rtt, same, new PrintStream(buf, true, StandardCharsets.UTF_8));
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void theHostProbeMeasuresARoundTripWherePinningWorks() {
         String unavailable = HostProbe.unavailableReason();
         org.junit.jupiter.api.Assumptions.assumeTrue(unavailable == null, () -> "host probe unavailable here: " + unavailable);
