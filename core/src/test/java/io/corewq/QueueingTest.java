@@ -17,20 +17,29 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class QueueingTest extends RuntimeTestBase {
+    /**
+     * Queues onto {@code cpu} an item of {@code wq} that runs until the returned gate opens, and
+     * waits until it runs: with max_active 1, the workqueue's next items stay pending behind it.
+     */
+    private static CountDownLatch occupy(Workqueue wq, int cpu) {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        Work blocker = new Work(() -> {
+            running.countDown();
+            Bounded.await(gate);
+        });
+        assertTrue(wq.queueOn(cpu, blocker));
+        Bounded.await(running);
+        return gate;
+    }
+
     @Test
     void requeueAfterCancelRidesASpareUntilTheStaleOwnEntryIsPopped() {
         Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch blockerRunning = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
         int cpu = rt.cpus().first();
-        Work blocker = new Work(() -> {
-            blockerRunning.countDown();
-            Bounded.await(gate);
-        });
+        CountDownLatch gate = occupy(wq, cpu);
+        AtomicInteger runs = new AtomicInteger();
         Work w = new Work(runs::incrementAndGet);
-        assertTrue(wq.queueOn(cpu, blocker));
-        Bounded.await(blockerRunning);
         assertTrue(wq.queueOn(cpu, w));
         assertSame(w, w.liveEntry, "a plain queue takes the item's own entry");
         assertTrue((w.state & Work.QUEUED) != 0);
@@ -52,18 +61,10 @@ class QueueingTest extends RuntimeTestBase {
     @Test
     void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
         Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch blockerRunning = new CountDownLatch(1);
-        AtomicInteger runs = new AtomicInteger();
         int cpu = rt.cpus().first();
-        // keep the CPU's carrier busy so the item stays pending
-        Work blocker = new Work(() -> {
-            blockerRunning.countDown();
-            Bounded.await(gate);
-        });
+        CountDownLatch gate = occupy(wq, cpu);
+        AtomicInteger runs = new AtomicInteger();
         Work w = new Work(runs::incrementAndGet);
-        assertTrue(wq.queueOn(cpu, blocker));
-        Bounded.await(blockerRunning);
         assertTrue(wq.queueOn(cpu, w));
         assertTrue(w.isPending());
         assertFalse(wq.queueOn(cpu, w));
