@@ -71,7 +71,7 @@ final class CpuTimer {
     boolean arm(DelayedWork dw, Workqueue wq, int targetCpu, long deadline) {
         boolean earliest;
         synchronized (this) {
-            if (dw.tryClaim(Work.TIMER) == -1L) {
+            if (dw.tryClaim(Work.TIMER, false) == -1L) {
                 return false;
             }
             earliest = insert(dw, wq, targetCpu, deadline);

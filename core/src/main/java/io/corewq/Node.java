@@ -63,8 +63,4 @@ class Node {
     final void markPopped() {
         IN_QUEUE.setRelease(this, false);
     }
-
-    final boolean isQueued() {
-        return (boolean) IN_QUEUE.getAcquire(this);
-    }
 }

@@ -47,7 +47,7 @@ public class Work extends Node {
     static final long TIMER = 1L << 3;
     /** The item's own entry (the item as its primary {@link Node}) is in a worklist or inactive list. */
     static final long QUEUED = 1L << 4;
-    /** In a {@link #tryClaimForQueue()} result: the claim took the item's own entry too. */
+    /** In a {@link #tryClaim} result: the claim took the item's own entry too. */
     static final long OWN_ENTRY = 1L << 32;
     static final int DISABLE_SHIFT = 8;
     static final long DISABLE_UNIT = 1L << DISABLE_SHIFT;
@@ -155,38 +155,21 @@ public class Work extends Node {
     // ---- queueing (called by Workqueue) --------------------------------------------------
 
     /**
-     * Claims PENDING for a new instance.
-     *
-     * @return the new instance's sequence, in the low 32 bits; -1L when pending or disabled
-     */
-    final long tryClaim(long extraFlags) {
-        for (;;) {
-            long st = state;
-            if ((st & (PENDING | DISABLE_MASK)) != 0) {
-                return -1L;
-            }
-            long next = (st + SEQ_UNIT) | PENDING | extraFlags;
-            if (STATE.compareAndSet(this, st, next)) {
-                return seqOf(next) & 0xFFFF_FFFFL;
-            }
-        }
-    }
-
-    /**
-     * Claims PENDING for an instance that is inserted right away (queue, queueOn) and, when the
-     * item's own entry is free, that entry too (QUEUED), in one CAS.
+     * Claims PENDING for a new instance, with {@code extraFlags} (TIMER for an armed item). With
+     * {@code takeOwnEntry} (queue, queueOn: the instance is inserted right away), the same CAS also
+     * takes the item's own entry (QUEUED) when it is free.
      *
      * @return the new instance's sequence in the low 32 bits, plus {@link #OWN_ENTRY} when the
      *     item's own entry was taken; -1L when pending or disabled
      */
-    final long tryClaimForQueue() {
+    final long tryClaim(long extraFlags, boolean takeOwnEntry) {
         for (;;) {
             long st = state;
             if ((st & (PENDING | DISABLE_MASK)) != 0) {
                 return -1L;
             }
-            long own = (st & QUEUED) == 0 ? QUEUED : 0L;
-            long next = (st + SEQ_UNIT) | PENDING | own;
+            long own = takeOwnEntry && (st & QUEUED) == 0 ? QUEUED : 0L;
+            long next = (st + SEQ_UNIT) | PENDING | extraFlags | own;
             if (STATE.compareAndSet(this, st, next)) {
                 return (seqOf(next) & 0xFFFF_FFFFL) | (own != 0 ? OWN_ENTRY : 0L);
             }
@@ -195,8 +178,8 @@ public class Work extends Node {
 
     /**
      * Claims a free entry for a new instance: the item itself unless its stale entry is still in
-     * some queue, else a spare. The claim (a CAS: QUEUED for the item itself, the spare's own flag
-     * otherwise) happens before the entry's fields are written. Usually one thread inserts at a
+     * some queue, else a spare. The claim (an atomic: QUEUED for the item itself, the spare's own
+     * flag otherwise) happens before the entry's fields are written. Usually one thread inserts at a
      * time (the owner of PENDING), but a timer fire or a re-arm can lose PENDING to a cancel and a
      * new queue while it still inserts its (by then stale) instance: both then claim here, and get
      * different entries.
@@ -207,10 +190,8 @@ public class Work extends Node {
         if (ownClaimed) {
             return this;
         }
-        for (long st = state; (st & QUEUED) == 0; st = state) {
-            if (STATE.compareAndSet(this, st, st | QUEUED)) {
-                return this;
-            }
+        if ((state & QUEUED) == 0 && ((long) STATE.getAndBitwiseOr(this, QUEUED) & QUEUED) == 0) {
+            return this; // we set QUEUED (setting it when already set changes nothing)
         }
         synchronized (this) { // slow path: only after a cancel left a stale entry queued
             Node[] s = spares;
@@ -289,12 +270,7 @@ public class Work extends Node {
 
     /** CONTEXT: the popper of this item's own entry, after reading its fields: the entry is free again. */
     final void clearQueued() {
-        for (;;) {
-            long st = state;
-            if (STATE.compareAndSet(this, st, st & ~QUEUED)) {
-                return;
-            }
-        }
+        STATE.getAndBitwiseAnd(this, ~QUEUED);
     }
 
     // ---- cancel, disable ------------------------------------------------------------------

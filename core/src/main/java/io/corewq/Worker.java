@@ -370,11 +370,8 @@ final class Worker implements Runnable {
         // From the release of the entry on, the next PENDING owner may reuse it. The item's own
         // entry is released by clearing QUEUED in the same CAS that settles the instance; a spare
         // by its own flag.
-        final long popped;
-        if (n == w) {
-            popped = Work.QUEUED;
-        } else {
-            popped = 0L;
+        final long popped = n == w ? Work.QUEUED : 0L;
+        if (popped == 0L) {
             n.markPopped();
         }
         for (;;) {

@@ -187,11 +187,11 @@ public final class Workqueue implements AutoCloseable {
     public boolean queue(Work w) {
         checkWork(w);
         checkLive();
-        long claim = w.tryClaimForQueue();
+        long claim = w.tryClaim(0, true);
         if (claim == -1L) {
             return false;
         }
-        insert(w, (int) claim, (claim & Work.OWN_ENTRY) != 0, pwqFor(rt.localCpu()));
+        insertClaimed(w, claim, pwqFor(rt.localCpu()));
         return true;
     }
 
@@ -206,11 +206,11 @@ public final class Workqueue implements AutoCloseable {
         checkWork(w);
         rt.checkCpu(cpu);
         checkLive();
-        long claim = w.tryClaimForQueue();
+        long claim = w.tryClaim(0, true);
         if (claim == -1L) {
             return false;
         }
-        insert(w, (int) claim, (claim & Work.OWN_ENTRY) != 0, pwqFor(rt.placementCpu(cpu)));
+        insertClaimed(w, claim, pwqFor(rt.placementCpu(cpu)));
         return true;
     }
 
@@ -310,13 +310,13 @@ public final class Workqueue implements AutoCloseable {
 
     /** Queues the instance the caller owns PENDING for. */
     final void insert(Work w, int seq, PoolWorkqueue pwq) {
-        insert(w, seq, false, pwq);
+        insertClaimed(w, seq & 0xFFFF_FFFFL, pwq);
     }
 
-    /** As {@link #insert(Work, int, PoolWorkqueue)}; {@code ownClaimed}: the PENDING claim took the item's own entry. */
-    private void insert(Work w, int seq, boolean ownClaimed, PoolWorkqueue pwq) {
-        Node n = w.freeEntry(ownClaimed);
-        n.seq = seq;
+    /** As {@link #insert(Work, int, PoolWorkqueue)}, for a {@link Work#tryClaim} result (sequence, and whether it took the own entry). */
+    private void insertClaimed(Work w, long claim, PoolWorkqueue pwq) {
+        Node n = w.freeEntry((claim & Work.OWN_ENTRY) != 0);
+        n.seq = (int) claim;
         w.liveEntry = n;
         for (;;) {
             n.pwq = pwq;

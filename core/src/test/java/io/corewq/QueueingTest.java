@@ -18,60 +18,59 @@ import org.junit.jupiter.api.Test;
 
 class QueueingTest extends RuntimeTestBase {
     /**
-     * Queues onto {@code cpu} an item of {@code wq} that runs until the returned gate opens, and
-     * waits until it runs: with max_active 1, the workqueue's next items stay pending behind it.
+     * A counting item queued on the first CPU of a max_active-1 workqueue behind a blocker item
+     * that runs until {@link #gate} opens: the item stays pending (inactive) until then.
      */
-    private static CountDownLatch occupy(Workqueue wq, int cpu) {
-        CountDownLatch gate = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        Work blocker = new Work(() -> {
-            running.countDown();
-            Bounded.await(gate);
-        });
-        assertTrue(wq.queueOn(cpu, blocker));
-        Bounded.await(running);
-        return gate;
+    private final class HeldItem {
+        final Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1);
+        final int cpu = rt.cpus().first();
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger runs = new AtomicInteger();
+        final Work w = new Work(runs::incrementAndGet);
+
+        HeldItem() {
+            CountDownLatch running = new CountDownLatch(1);
+            Work blocker = new Work(() -> {
+                running.countDown();
+                Bounded.await(gate);
+            });
+            assertTrue(wq.queueOn(cpu, blocker));
+            Bounded.await(running);
+            assertTrue(wq.queueOn(cpu, w));
+        }
     }
 
     @Test
     void requeueAfterCancelRidesASpareUntilTheStaleOwnEntryIsPopped() {
-        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
-        int cpu = rt.cpus().first();
-        CountDownLatch gate = occupy(wq, cpu);
-        AtomicInteger runs = new AtomicInteger();
-        Work w = new Work(runs::incrementAndGet);
-        assertTrue(wq.queueOn(cpu, w));
+        HeldItem h = new HeldItem();
+        Work w = h.w;
         assertSame(w, w.liveEntry, "a plain queue takes the item's own entry");
         assertTrue((w.state & Work.QUEUED) != 0);
         assertTrue(w.cancel());
         assertTrue((w.state & Work.QUEUED) != 0, "the cancelled instance's own entry is still queued (stale)");
-        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(h.wq.queueOn(h.cpu, w));
         assertNotSame(w, w.liveEntry, "while the stale own entry is queued a new instance rides a spare");
-        gate.countDown();
+        h.gate.countDown();
         w.flush();
-        assertEquals(1, runs.get(), "the cancelled instance never ran, the requeued one ran once");
+        assertEquals(1, h.runs.get(), "the cancelled instance never ran, the requeued one ran once");
         assertEquals(0, w.state & Work.QUEUED, "the stale own entry was popped before the spare (FIFO) and freed");
-        assertTrue(wq.queueOn(cpu, w));
+        assertTrue(h.wq.queueOn(h.cpu, w));
         assertSame(w, w.liveEntry, "the own entry is taken again");
         w.flush();
-        assertEquals(2, runs.get());
+        assertEquals(2, h.runs.get());
         assertFalse(w.isBusy());
     }
 
     @Test
     void secondQueueOfPendingItemReturnsFalseAndDoesNothing() {
-        Workqueue wq = rt.allocWorkqueue("t", Set.of(), 1); // max_active 1: w waits behind the blocker
-        int cpu = rt.cpus().first();
-        CountDownLatch gate = occupy(wq, cpu);
-        AtomicInteger runs = new AtomicInteger();
-        Work w = new Work(runs::incrementAndGet);
-        assertTrue(wq.queueOn(cpu, w));
+        HeldItem h = new HeldItem();
+        Work w = h.w;
         assertTrue(w.isPending());
-        assertFalse(wq.queueOn(cpu, w));
-        assertFalse(wq.queue(w));
-        gate.countDown();
+        assertFalse(h.wq.queueOn(h.cpu, w));
+        assertFalse(h.wq.queue(w));
+        h.gate.countDown();
         w.flush();
-        assertEquals(1, runs.get());
+        assertEquals(1, h.runs.get());
         assertFalse(w.isBusy());
     }
 
