@@ -301,9 +301,11 @@ final class Worker implements Runnable {
         int idleRounds = 0;
         boolean justWoke = true; // a new worker counts as one that just left the idle list
         boolean spinning = false;
+        int streak = 0;
         while (!p.stopping) {
             Node n = p.pollUnbound();
             if (n != null) {
+                streak++;
                 if (spinning) {
                     spinning = false;
                     p.stopSpinning(true); // and fan out if more items wait
@@ -318,6 +320,17 @@ final class Worker implements Runnable {
                 idleRounds = 0;
                 continue;
             }
+            if (streak >= GATHER_MIN_STREAK) {
+                streak = 0;
+                if (!spinning) {
+                    spinning = p.tryStartSpinning();
+                }
+                if (spinning) {
+                    p.gather(); // as a spinner: producers need not wake anybody meanwhile
+                    continue;
+                }
+            }
+            streak = 0;
             if (!spinning && idleRounds == 0) {
                 spinning = p.tryStartSpinning(); // else enough workers spin: go idle at once
                 if (!spinning) {

@@ -45,7 +45,9 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * goes idle, and at most {@link #maxSpinners} do so at once. A producer wakes an idle worker only
  * when nobody spins; a worker that finds an item after spinning or waking wakes the next one if
  * more items wait and nobody spins (so a burst fans out over the workers one wake at a time, as in
- * ForkJoinPool). A steady stream therefore costs its producers no system call:
+ * ForkJoinPool). A worker that took two or more items in a row and then finds the worklist empty
+ * has caught up with a stream: as a spinner it first {@linkplain #gather() gathers}, as a carrier
+ * does. A steady stream therefore costs its producers no system call:
  * <pre>
  *   producer: worklist.offer(n) (CAS) ; if (spinning == 0 &amp;&amp; nrIdle &gt; 0) wake one idle worker
  *   spinner:  spinning-- (atomic)      ; register idle, nrIdle++ (atomic) ; if (!worklist.isEmpty()) leave idle
@@ -89,9 +91,9 @@ final class WorkerPool {
     /** Per-CPU: 1 while the carrier is parking (see the protocol above). CAS by producers. */
     private volatile int sleeping;
     /** Unbound: 1 while a worker polls the (single-consumer) worklist. CAS, held only for the poll. */
-    private final java.util.concurrent.atomic.AtomicInteger polling = new java.util.concurrent.atomic.AtomicInteger();
+    private final PaddedInt polling = new PaddedInt();
     /** Unbound: workers spinning on an empty worklist (see the class comment). CAS / atomic add. */
-    private final AtomicInteger nrSpinning = new AtomicInteger();
+    private final PaddedInt nrSpinning = new PaddedInt();
     /** Immutable: unbound, the most workers that spin at once (one per CPU of the pool). */
     final int maxSpinners;
 
@@ -99,7 +101,7 @@ final class WorkerPool {
     private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     private final Object idleLock = new Object();
     /** Any thread: number of idle workers (the lock-free check producers make). */
-    final AtomicInteger nrIdle = new AtomicInteger();
+    final PaddedInt nrIdle = new PaddedInt();
     /** Any thread, CAS: one manager at a time creates workers. */
     private final AtomicInteger managing = new AtomicInteger();
     /** Manager only: when creation last failed (System.nanoTime), 0 if never. */
@@ -303,7 +305,8 @@ final class WorkerPool {
      * {@link #GATHER_MAX_NANOS}. An item queued during a gather thus waits at most about two
      * looks when it is alone, and at most {@code GATHER_MAX_NANOS} inside a stream.
      *
-     * <p>CONTEXT: the carrier (slot holder), between items.
+     * <p>CONTEXT: the carrier (slot holder), between items; or an unbound worker counted as a
+     * spinner, so that producers wake nobody for the items it is about to take.
      */
     void gather() {
         final long start = System.nanoTime();
