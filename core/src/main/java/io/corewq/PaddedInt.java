@@ -35,11 +35,6 @@ final class PaddedInt extends PaddedIntValue {
     int decrementAndGet() {
         return (int) VALUE.getAndAdd(this, -1) - 1;
     }
-
-    @Override
-    public String toString() {
-        return Integer.toString(value);
-    }
 }
 
 /** Padding before the value. */

@@ -320,22 +320,17 @@ final class Worker implements Runnable {
                 idleRounds = 0;
                 continue;
             }
-            if (streak >= GATHER_MIN_STREAK) {
-                streak = 0;
-                if (!spinning) {
-                    spinning = p.tryStartSpinning();
-                }
-                if (spinning) {
-                    p.gather(); // as a spinner: producers need not wake anybody meanwhile
-                    continue;
-                }
-            }
+            final boolean caughtUp = streak >= GATHER_MIN_STREAK; // then idleRounds is 0 and spinning false
             streak = 0;
             if (!spinning && idleRounds == 0) {
                 spinning = p.tryStartSpinning(); // else enough workers spin: go idle at once
                 if (!spinning) {
                     idleRounds = spins;
                 }
+            }
+            if (caughtUp && spinning) {
+                p.gather(); // as a spinner: producers need not wake anybody meanwhile
+                continue;
             }
             if (idleRounds++ < spins) {
                 Thread.onSpinWait();

@@ -33,8 +33,9 @@ class GatherTest extends RuntimeTestBase {
         for (int b = 0; b < BURSTS; b++) {
             long before = ran.get();
             queueAll(kind, wq, cpu, burst);
-            // The burst is done when the counter moved by its size; the carrier has just found the
-            // worklist empty after a streak and gathers now (or soon): queue one more into that.
+            // The burst is done when the counter moved by its size; the carrier (or unbound worker)
+            // has just found the worklist empty after a streak and gathers now (or soon): queue one
+            // more into that.
             Bounded.until("burst " + b + " ran", () -> ran.get() == before + burst.length);
             CountDownLatch lone = new CountDownLatch(1);
             assertTrue(queue(kind, wq, cpu, new Work("lone-" + b, lone::countDown)));
@@ -54,7 +55,7 @@ class GatherTest extends RuntimeTestBase {
         Work[] burst = items("burst-", 8, ran);
         for (int b = 0; b < BURSTS; b++) {
             queueAll(kind, wq, cpu, burst);
-            // The retires of the burst may sit in the carrier's batch while it gathers: the flush
+            // The retires of the burst may sit in a carrier's batch while it gathers: the flush
             // must still see all of them (it wants its counts now) and return.
             Bounded.run("flush after burst " + b, wq::flush);
             assertEquals((long) (b + 1) * burst.length, ran.get(), () -> rt.dump());
@@ -76,7 +77,7 @@ class GatherTest extends RuntimeTestBase {
                 if (queue(kind, wq, cpu, ring[i & (ring.length - 1)])) {
                     queued++;
                     if ((queued & 1023) == 0) {
-                        Thread.yield(); // gaps in the stream: the carrier catches up and gathers
+                        Thread.yield(); // gaps in the stream: the worker catches up and gathers
                     }
                 }
             }
