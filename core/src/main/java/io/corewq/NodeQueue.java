@@ -57,6 +57,22 @@ final class NodeQueue extends NodeQueueTail {
     }
 
     /**
+     * Whether at least two entries are queued (racy: an entry being linked may not count yet).
+     * CONTEXT: the consumer.
+     */
+    boolean hasTwo() {
+        Node h = head;
+        if (h == stub) {
+            h = (Node) NEXT.getAcquire(h);
+            if (h == null) {
+                return false;
+            }
+        }
+        Node next = (Node) NEXT.getAcquire(h);
+        return next != null && next != stub;
+    }
+
+    /**
      * Takes the oldest entry, or returns null when the queue is empty.
      *
      * <p>CONTEXT: the consumer.

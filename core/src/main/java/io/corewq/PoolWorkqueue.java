@@ -27,6 +27,9 @@ import java.util.List;
  * slot, in the same CAS. An entry parked on the inactive list is followed by {@link #pump()},
  * which re-checks for a slot: that closes the race with a retire that freed one before the entry
  * was visible. Retire gives the ticket and the slot back in one add, then pumps if entries wait.
+ * A worker of an unbound pool may instead pass a finished instance's slot straight to the oldest
+ * inactive entry and run it itself, giving the color tickets back in batches
+ * ({@link #takeNextInactive}, {@code Worker.retireTakingNext}).
  * {@code limit} lives on another cache line: it is read on every enqueue and written only by
  * setMaxActive and freeze/thaw.
  */
@@ -104,7 +107,6 @@ final class PoolWorkqueue {
      */
     boolean enqueue(Node n) {
         final int lim = limit;
-        boolean nobodyWaits = inactive.isEmpty();
         boolean activated;
         for (;;) {
             long w = word;
@@ -112,7 +114,8 @@ final class PoolWorkqueue {
             if (countOf(w, color) == COUNT_MASK) {
                 throw new IllegalStateException("workqueue " + wq.name() + ": more than " + COUNT_MASK + " items in flight on one pool");
             }
-            activated = nobodyWaits && activeOf(w) < lim;
+            // the inactive list (whose head the pumper writes) is looked at only when a slot is free
+            activated = activeOf(w) < lim && inactive.isEmpty();
             long next = w + unit(color) + (activated ? ACTIVE_UNIT : 0);
             if (WORD.compareAndSet(this, w, next)) {
                 n.color = color;
@@ -162,7 +165,7 @@ final class PoolWorkqueue {
      * will poll its pool next (so activating onto its own pool need not wake an idle worker).
      */
     private void pump(boolean fromRetire) {
-        while (!inactive.isEmpty() && activeOf(word) < limit) {
+        while (activeOf(word) < limit && !inactive.isEmpty()) {
             if (!PUMPING.compareAndSet(this, 0, 1)) {
                 return;
             }
@@ -192,6 +195,100 @@ final class PoolWorkqueue {
      */
     void retire(int color, boolean pollsNext) {
         retireBatch(retireDelta(color), pollsNext);
+    }
+
+    /**
+     * For a worker of an unbound pool that just finished an instance of this pwq and would poll
+     * its pool next: when entries wait inactive and nothing waits on the pool's worklist, the
+     * entry the worklist would hand out next is the oldest inactive one, so the finished
+     * instance's active slot passes straight to it and the caller runs it itself (no activation
+     * CAS, no trip through the worklist, no poll turn). Order is unchanged (the oldest inactive
+     * entry, as {@link #pump()} would activate it), and so is fairness: with anything on the
+     * worklist the caller retires as usual and the entry goes behind it. The word is left alone:
+     * the caller still owes the finished instance's color ticket ({@link #colorDelta}) and must
+     * give it back with {@link #retireColors} (see {@link Worker}'s chain).
+     *
+     * <p>Only an entry with a successor is taken: the last one is left to the usual retire, so
+     * a worker that has caught up with its producers goes back to its pool's loop (and gathers
+     * there) instead of taking each entry the moment it is queued, which would move the entry's
+     * cache lines between the producer's CPU and the worker's once per item.
+     *
+     * <p>CONTEXT: an unbound pool's worker (not a rescuer), between items; the caller has checked
+     * that this pwq's active count is within {@link #limit()} (it holds one of those slots).
+     *
+     * @return the activated entry the caller must run next, or null (the caller retires as usual)
+     */
+    Node takeNextInactive() {
+        if (!inactive.hasTwo() || !pool.worklist.isEmpty() || !PUMPING.compareAndSet(this, 0, 1)) {
+            return null;
+        }
+        Node n = inactive.hasTwo() ? inactive.poll() : null; // re-checked: another pumper may have taken some
+        pumping = 0;
+        // A retire on another worker that found the pump turn taken left its free slot to us. With
+        // limit 1 there is none: the only slot is the one passed on (setLimit writes limit before
+        // it tries the turn, so a raise is seen here).
+        if (limit > 1 && !inactive.isEmpty()) {
+            pump(true);
+        }
+        if (n != null) {
+            n.activated = true;
+        }
+        return n;
+    }
+
+    /**
+     * A worker going down the inactive list ({@link #takeNextInactive}) that finds only one entry
+     * left has caught up with the producers: it waits, as a carrier {@linkplain WorkerPool#gather()
+     * gathers}, until {@link WorkerPool#GATHER_ITEMS} entries wait, or the count stops growing,
+     * or {@link WorkerPool#GATHER_MAX_NANOS} passed, looking at the pwq's word (the producers'
+     * line) every {@link WorkerPool#GATHER_LOOK_NANOS}. No-op with two or more entries waiting.
+     *
+     * <p>CONTEXT: as {@link #takeNextInactive}.
+     */
+    void gatherInactive() {
+        if (inactive.hasTwo() || inactive.isEmpty()) {
+            return;
+        }
+        final long start = System.nanoTime();
+        long lastLook = start;
+        long seen = 0;
+        for (;;) {
+            Thread.onSpinWait();
+            long now = System.nanoTime();
+            if (now - lastLook < WorkerPool.GATHER_LOOK_NANOS) {
+                continue;
+            }
+            lastLook = now;
+            long waiting = inactiveCount();
+            if (waiting >= WorkerPool.GATHER_ITEMS || waiting == seen || now - start >= WorkerPool.GATHER_MAX_NANOS) {
+                return;
+            }
+            seen = waiting;
+        }
+    }
+
+    /** Whether an active slot held by the caller may pass to an inactive entry: active count within the limit. */
+    boolean slotPassable(int lim) {
+        return lim > 0 && activeOf(word) <= lim;
+    }
+
+    /** What giving back one color ticket of {@code color}, and no active slot, takes off the word. */
+    static long colorDelta(int color) {
+        return unit(color);
+    }
+
+    /**
+     * Gives back color tickets of instances whose active slots passed on ({@link #takeNextInactive}):
+     * {@code delta} is the sum of their {@link #colorDelta}s. Wakes a flusher if one waits.
+     */
+    void retireColors(long delta) {
+        WORD.getAndAdd(this, -delta);
+        if (wq.flusher != null) {
+            wq.wakeFlusher();
+        }
+        if (retired && inFlightTotal() == 0) {
+            wq.reapRetired(this);
+        }
     }
 
     /** What retiring one instance of {@code color} takes off the word; deltas of one pwq add up. */

@@ -98,12 +98,26 @@ final class Worker implements Runnable {
 
     /** Rescuer only: pools that called for help. */
     final ConcurrentLinkedQueue<WorkerPool> maydays;
+    /**
+     * Immutable: an unbound pool's worker (not a rescuer), which runs the next inactive entry of a
+     * pwq itself when it retires an instance of it (see {@link #retireTakingNext}).
+     */
+    private final boolean takesNext;
+    /** This thread only: the pwq whose inactive list this worker is going down (a chain), or null. */
+    private PoolWorkqueue chainPwq;
+    /** This thread only: the sum of the {@link PoolWorkqueue#colorDelta}s the chain has not given back yet. */
+    private long chainDelta;
+    /** This thread only: how many color tickets that is. */
+    private int chainCount;
+    /** This thread only: the pwq's limit when its active count was last checked against it. */
+    private int chainLimit;
 
     Worker(WorkerPool pool, int workerId) {
         this.pool = pool;
         this.workerId = workerId;
         this.rescuerOf = null;
         this.maydays = null;
+        this.takesNext = !pool.isBound();
         this.name = pool.isBound()
                 ? "kworker/" + pool.cpu + ":" + workerId + (pool.highpri ? "H" : "")
                 : "kworker/u" + pool.id + ":" + workerId + (pool.highpri ? "H" : "");
@@ -115,6 +129,7 @@ final class Worker implements Runnable {
         this.workerId = 0;
         this.rescuerOf = wq;
         this.maydays = new ConcurrentLinkedQueue<>();
+        this.takesNext = false;
         this.name = "kworker/R-" + wq.name();
     }
 
@@ -316,7 +331,10 @@ final class Worker implements Runnable {
                     p.ensureSpare(this); // as the kernel's may_start_working: once per wake, not per item
                     justWoke = false;
                 }
-                process(n);
+                do {
+                    n = process(n); // then an entry whose active slot the retire passed on (retireTakingNext)
+                } while (n != null);
+                endChain();
                 idleRounds = 0;
                 continue;
             }
@@ -369,8 +387,12 @@ final class Worker implements Runnable {
 
     // ---- queue -> run -> complete ---------------------------------------------------------
 
-    /** Runs the instance carried by {@code n}, or drops it if stale, or defers it to its runner. */
-    void process(Node n) {
+    /**
+     * Runs the instance carried by {@code n}, or drops it if stale, or defers it to its runner.
+     *
+     * @return an entry this (unbound) worker activated while retiring and must run next, else null
+     */
+    Node process(Node n) {
         final Work w = n.work;
         final PoolWorkqueue pwq = n.pwq;
         final int color = n.color;
@@ -388,24 +410,29 @@ final class Worker implements Runnable {
                 if (popped != 0L) {
                     w.clearQueued();
                 }
-                pwq.retire(color, rescuerOf == null); // cancelled or re-armed while queued
-                return;
+                // cancelled or re-armed while queued
+                if (takesNext) {
+                    return retireTakingNext(pwq, color);
+                }
+                pwq.retire(color, rescuerOf == null);
+                return null;
             }
             if ((st & Work.RUNNING) != 0) {
                 w.deferPwq = pwq;
                 w.deferColor = color;
                 w.deferSeq = seq;
                 if (Work.STATE.compareAndSet(w, st, (st | Work.DEFERRED) & ~popped)) {
-                    return; // the runner will run this instance after the current one
+                    return null; // the runner will run this instance after the current one
                 }
             } else if (Work.STATE.compareAndSet(w, st, (st & ~(Work.PENDING | popped)) | Work.RUNNING)) {
                 break;
             }
         }
-        runChain(w, pwq, color, seq);
+        return runChain(w, pwq, color, seq);
     }
 
-    private void runChain(Work w, PoolWorkqueue pwq, int color, int seq) {
+    /** Runs the instance, then any deferred ones; returns as {@link #process}. */
+    private Node runChain(Work w, PoolWorkqueue pwq, int color, int seq) {
         final boolean managed = pool.isBound();
         for (;;) {
             w.runner = this;
@@ -460,6 +487,7 @@ final class Worker implements Runnable {
                         break;
                     }
                 } else if (Work.STATE.compareAndSet(w, st, st & ~Work.RUNNING)) {
+                    Node next = null;
                     if (holdsSlot) {
                         pool.retireLater(pwq, color); // the carrier: batched (its completed count too), see WorkerPool.retireLater
                         if (w.waiters != null) {
@@ -467,12 +495,78 @@ final class Worker implements Runnable {
                         }
                     } else {
                         wq.completed.increment();
-                        pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
+                        if (takesNext) {
+                            next = retireTakingNext(pwq, color);
+                        } else {
+                            pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
+                        }
                     }
                     w.wakeWaiters();
-                    return;
+                    return next;
                 }
             }
+        }
+    }
+
+    /**
+     * An unbound pool's worker finished (or dropped) an instance of {@code pwq}: retires it, or,
+     * when entries of {@code pwq} wait inactive and nothing waits on the worklist, passes its
+     * active slot to the oldest of them and returns that entry to be run next
+     * ({@link PoolWorkqueue#takeNextInactive}). An ordered workqueue under a stream of items is
+     * then run by one worker going down the inactive list, each item's slot passing to the next.
+     *
+     * <p>Along such a chain the finished instances' color tickets are batched, as a carrier
+     * batches its retires: the producers CAS the pwq's word on every queue, and one atomic add
+     * per {@link WorkerPool#RETIRE_BATCH} items instead of per item keeps that cache line with
+     * them. The batch is given back at the end of the chain, after {@code RETIRE_BATCH} items,
+     * and before an item when the pwq has a flusher or is retiring. A flush therefore never waits
+     * for it beyond the item running now, which it waits for anyway: that item was queued, and
+     * took its color ticket, before this worker popped it and then saw no flusher, so before the
+     * flusher set {@code flusher} and flipped the colors. The active slot is checked against the
+     * limit when the chain starts and again whenever the limit changed (setMaxActive, freeze).
+     */
+    private Node retireTakingNext(PoolWorkqueue pwq, int color) {
+        final boolean inChain = chainPwq == pwq;
+        if (!inChain) {
+            endChain();
+        }
+        final int lim = pwq.limit();
+        Node n = null;
+        if ((inChain && lim == chainLimit) || pwq.slotPassable(lim)) {
+            if (inChain) {
+                pwq.gatherInactive(); // caught up with the producers? let them get ahead first
+            }
+            n = pwq.takeNextInactive();
+        }
+        if (n == null) {
+            endChain();
+            pwq.retire(color, true);
+            return null;
+        }
+        chainPwq = pwq;
+        chainLimit = lim;
+        chainDelta += PoolWorkqueue.colorDelta(color);
+        if (++chainCount >= WorkerPool.RETIRE_BATCH || pwq.wq.flusher != null || pwq.retired) {
+            flushChain();
+        }
+        return n;
+    }
+
+    /** Gives back the current chain's batched color tickets (see {@link #retireTakingNext}). */
+    private void flushChain() {
+        if (chainCount != 0) {
+            long d = chainDelta;
+            chainDelta = 0;
+            chainCount = 0;
+            chainPwq.retireColors(d);
+        }
+    }
+
+    /** Ends the current chain, if any: its tickets go back; the next retire starts afresh. */
+    private void endChain() {
+        if (chainPwq != null) {
+            flushChain();
+            chainPwq = null;
         }
     }
 

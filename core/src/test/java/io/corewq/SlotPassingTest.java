@@ -1,0 +1,214 @@
+// Tests of an unbound worker passing its active slot down a pwq's inactive list (ordered workqueues under a stream).
+package io.corewq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker of an unbound pool that retires an instance while entries of the same pwq wait
+ * inactive runs the oldest of them itself, its active slot passing on, and gives the color
+ * tickets back in batches ({@code Worker.retireTakingNext}). These tests hold that to the
+ * workqueue guarantees it must not bend: one at a time and in queueing order, flush waits for
+ * exactly what was queued before it, cancelled entries are dropped with their counts, freeze and
+ * a lowered max_active stop the passing.
+ */
+class SlotPassingTest extends RuntimeTestBase {
+    /** Items each producer queues in the stream tests. */
+    private static final int STREAM = 100_000;
+
+    @Test
+    void orderedStreamFromTwoProducersRunsOneAtATimeInEachProducersOrder() {
+        Workqueue wq = rt.allocOrderedWorkqueue("stream", EnumSet.noneOf(WqFlag.class));
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        AtomicInteger outOfOrder = new AtomicInteger();
+        long[] last = {-1, -1}; // written by the items only: one runs at a time
+        Thread[] producers = new Thread[2];
+        for (int p = 0; p < 2; p++) {
+            final int producer = p;
+            producers[p] = new Thread(() -> {
+                for (int i = 0; i < STREAM; i++) {
+                    final int seq = i;
+                    assertTrue(wq.queue(new Work(() -> {
+                        if (running.incrementAndGet() != 1) {
+                            overlaps.incrementAndGet();
+                        }
+                        if (last[producer] != seq - 1) {
+                            outOfOrder.incrementAndGet();
+                        }
+                        last[producer] = seq;
+                        running.decrementAndGet();
+                    })));
+                }
+            }, "producer-" + p);
+        }
+        for (Thread t : producers) {
+            t.start();
+        }
+        Bounded.join("producers", producers);
+        Bounded.run("flush", wq::flush);
+        assertEquals(0, overlaps.get(), "items of an ordered workqueue ran at the same time");
+        assertEquals(0, outOfOrder.get(), "items of one producer ran out of queueing order");
+        assertEquals(STREAM - 1, last[0]);
+        assertEquals(STREAM - 1, last[1]);
+        Workqueue.Stats s = wq.stats();
+        assertEquals(2L * STREAM, s.completed());
+        assertEquals(0, s.inFlight(), "color tickets left behind: " + s);
+    }
+
+    @Test
+    void flushDuringAStreamWaitsForExactlyTheItemsQueuedBeforeIt() {
+        Workqueue wq = rt.allocOrderedWorkqueue("flushes", EnumSet.noneOf(WqFlag.class));
+        AtomicLong queued = new AtomicLong(); // ids below this were queued
+        AtomicLong ran = new AtomicLong(); // ids below this ran (in order: ordered workqueue)
+        AtomicInteger stop = new AtomicInteger();
+        Thread producer = new Thread(() -> {
+            for (long id = 0; stop.get() == 0; id++) {
+                while (id - ran.get() > 4096 && stop.get() == 0) {
+                    Thread.yield(); // keep the backlog bounded: a flush waits for all of it
+                }
+                final long mine = id;
+                wq.queue(new Work(() -> ran.set(mine + 1)));
+                queued.set(id + 1);
+            }
+        }, "producer");
+        producer.start();
+        try {
+            for (int round = 0; round < 200; round++) {
+                long before = queued.get();
+                Bounded.run("flush " + round, wq::flush);
+                long done = ran.get();
+                assertTrue(done >= before, "flush " + round + " returned with " + done + " of the " + before + " items queued before it run");
+            }
+        } finally {
+            stop.set(1);
+            Bounded.join("producer", producer);
+        }
+        Bounded.run("final flush", wq::flush);
+        assertEquals(queued.get(), ran.get());
+        assertEquals(0, wq.stats().inFlight());
+    }
+
+    @Test
+    void cancelledEntriesInThePassedOnRunAreDroppedAndTheirCountsGoBack() {
+        Workqueue wq = rt.allocOrderedWorkqueue("cancels", EnumSet.noneOf(WqFlag.class));
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        int n = 2_000;
+        Work[] items = new Work[n];
+        for (int i = 0; i < n; i++) {
+            final int id = i;
+            items[i] = new Work("item" + i, () -> {
+                order.add(id);
+                if (id == 0) {
+                    Bounded.await(release); // the rest wait inactive behind it
+                }
+            });
+        }
+        for (Work w : items) {
+            assertTrue(wq.queue(w));
+        }
+        Bounded.until("item 0 running", () -> !order.isEmpty());
+        List<Integer> expected = new ArrayList<>();
+        expected.add(0);
+        for (int i = 1; i < n; i++) {
+            if (i % 3 == 0) {
+                assertTrue(items[i].cancel(), "item " + i + " was pending");
+            } else {
+                expected.add(i);
+            }
+        }
+        release.countDown();
+        Bounded.run("flush", wq::flush);
+        assertEquals(expected, new ArrayList<>(order), "cancelled items must not run; the rest in queueing order");
+        assertEquals(0, wq.stats().inFlight(), "a dropped entry kept its ticket");
+        // the cancelled items' entries were dropped: they can be queued again and run
+        order.clear();
+        assertTrue(wq.queue(items[3]));
+        assertTrue(wq.queue(items[6]));
+        Bounded.run("flush again", wq::flush);
+        assertEquals(List.of(3, 6), new ArrayList<>(order));
+        assertEquals(0, wq.stats().inFlight());
+    }
+
+    @Test
+    void freezeStopsThePassingAndThawResumesIt() {
+        Workqueue wq = rt.allocOrderedWorkqueue("frozen", EnumSet.of(WqFlag.FREEZABLE));
+        AtomicLong ran = new AtomicLong();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        int n = 20_000;
+        int held = n / 2;
+        for (int i = 0; i < n; i++) {
+            final int id = i;
+            assertTrue(wq.queue(new Work(() -> {
+                ran.incrementAndGet();
+                if (id == held) {
+                    holding.countDown();
+                    Bounded.await(release); // the rest wait inactive; its worker passes its slot on next
+                }
+            })));
+        }
+        Bounded.await(holding);
+        Thread freezer = new Thread(rt::freeze, "freezer");
+        freezer.start();
+        Bounded.until("freeze lowered the limit", () -> wq.all[0].limit() == 0);
+        release.countDown(); // the worker finishes item `held` under a limit of 0
+        Bounded.join("freeze", freezer);
+        assertEquals(held + 1, ran.get(), "an item started after the freeze took the limit to 0");
+        // nothing may start while frozen: flushes of another workqueue on the same pool let its
+        // workers go round their loops without a clock
+        Workqueue other = rt.allocWorkqueue("other", Set.of(WqFlag.UNBOUND), 0);
+        for (int round = 0; round < 20; round++) {
+            other.queue(new Work(() -> { }));
+            Bounded.run("flush other", other::flush);
+        }
+        assertEquals(held + 1, ran.get(), "items started while the workqueue was frozen");
+        assertEquals(0, wq.all[0].activeCount(), "an active slot survived the freeze");
+        rt.thaw();
+        Bounded.run("flush", wq::flush);
+        assertEquals(n, ran.get());
+        assertEquals(0, wq.stats().inFlight());
+    }
+
+    @Test
+    void loweredMaxActiveStopsSlotsFromPassingBeyondIt() {
+        Workqueue wq = rt.allocWorkqueue("lowered", Set.of(WqFlag.UNBOUND), 4);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstFour = new CountDownLatch(4);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peakAfter = new AtomicInteger();
+        int n = 5_000;
+        for (int i = 0; i < n; i++) {
+            final int id = i;
+            assertTrue(wq.queue(new Work(() -> {
+                int now = running.incrementAndGet();
+                if (id < 4) {
+                    firstFour.countDown();
+                    Bounded.await(release); // four active: the rest wait inactive
+                } else {
+                    peakAfter.accumulateAndGet(now, Math::max);
+                }
+                running.decrementAndGet();
+            })));
+        }
+        Bounded.await(firstFour);
+        wq.setMaxActive(1);
+        release.countDown(); // each of the four workers retires with entries waiting
+        Bounded.run("flush", wq::flush);
+        assertEquals(1, peakAfter.get(), "items queued behind a lowered max_active ran " + peakAfter.get() + " at a time");
+        assertEquals(0, wq.stats().inFlight());
+        assertFalse(wq.isDestroyed());
+    }
+}
