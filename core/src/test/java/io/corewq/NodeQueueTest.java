@@ -19,6 +19,30 @@ class NodeQueueTest {
     }
 
     @Test
+    void hasTwoCountsEntriesWithASuccessor() {
+        NodeQueue q = new NodeQueue();
+        assertFalse(q.hasTwo());
+        Work a = item("a");
+        Work b = item("b");
+        Work c = item("c");
+        q.offer(a);
+        assertFalse(q.hasTwo(), "one entry");
+        q.offer(b);
+        assertTrue(q.hasTwo(), "two entries, the head still the stub");
+        assertSame(a, q.poll());
+        assertFalse(q.hasTwo(), "one entry left");
+        q.offer(c);
+        assertTrue(q.hasTwo(), "two entries, the head an entry");
+        assertSame(b, q.poll());
+        assertSame(c, q.poll()); // leaves through the stub, queued behind it
+        assertFalse(q.hasTwo(), "empty, the stub queued again");
+        q.offer(a);
+        assertFalse(q.hasTwo(), "one entry behind the re-queued stub");
+        q.offer(b);
+        assertTrue(q.hasTwo());
+    }
+
+    @Test
     void fifoAndEmptiness() {
         NodeQueue q = new NodeQueue();
         assertTrue(q.isEmpty());
