@@ -209,9 +209,9 @@ final class PoolWorkqueue {
      * give it back with {@link #retireColors} (see {@link Worker}'s chain).
      *
      * <p>Only an entry with a successor is taken: the last one is left to the usual retire, so
-     * a worker that has caught up with its producers goes back to its pool's loop (and gathers
-     * there) instead of taking each entry the moment it is queued, which would move the entry's
-     * cache lines between the producer's CPU and the worker's once per item.
+     * a worker that has caught up with its producers does not take each entry the moment it is
+     * linked, moving the entry's cache lines between the producer's CPU and its own once per item
+     * (the chase that {@link WorkerPool#gather()} avoids on the worklist).
      *
      * <p>CONTEXT: an unbound pool's worker (not a rescuer), between items; the caller has checked
      * that this pwq's active count is within {@link #limit()} (it holds one of those slots).
@@ -234,37 +234,6 @@ final class PoolWorkqueue {
             n.activated = true;
         }
         return n;
-    }
-
-    /**
-     * A worker going down the inactive list ({@link #takeNextInactive}) that finds only one entry
-     * left has caught up with the producers: it waits, as a carrier {@linkplain WorkerPool#gather()
-     * gathers}, until {@link WorkerPool#GATHER_ITEMS} entries wait, or the count stops growing,
-     * or {@link WorkerPool#GATHER_MAX_NANOS} passed, looking at the pwq's word (the producers'
-     * line) every {@link WorkerPool#GATHER_LOOK_NANOS}. No-op with two or more entries waiting.
-     *
-     * <p>CONTEXT: as {@link #takeNextInactive}.
-     */
-    void gatherInactive() {
-        if (inactive.hasTwo() || inactive.isEmpty()) {
-            return;
-        }
-        final long start = System.nanoTime();
-        long lastLook = start;
-        long seen = 0;
-        for (;;) {
-            Thread.onSpinWait();
-            long now = System.nanoTime();
-            if (now - lastLook < WorkerPool.GATHER_LOOK_NANOS) {
-                continue;
-            }
-            lastLook = now;
-            long waiting = inactiveCount();
-            if (waiting >= WorkerPool.GATHER_ITEMS || waiting == seen || now - start >= WorkerPool.GATHER_MAX_NANOS) {
-                return;
-            }
-            seen = waiting;
-        }
     }
 
     /** Whether an active slot held by the caller may pass to an inactive entry: active count within the limit. */

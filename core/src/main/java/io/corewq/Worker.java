@@ -532,10 +532,8 @@ final class Worker implements Runnable {
         }
         final int lim = pwq.limit();
         Node n = null;
-        if ((inChain && lim == chainLimit) || pwq.slotPassable(lim)) {
-            if (inChain) {
-                pwq.gatherInactive(); // caught up with the producers? let them get ahead first
-            }
+        // the inactive list first: an unsaturated pwq's word is not read twice per retire
+        if (pwq.inactive.hasTwo() && ((inChain && lim == chainLimit) || pwq.slotPassable(lim))) {
             n = pwq.takeNextInactive();
         }
         if (n == null) {
