@@ -206,20 +206,21 @@ final class PoolWorkqueue {
      * entry, as {@link #pump()} would activate it), and so is fairness: with anything on the
      * worklist the caller retires as usual and the entry goes behind it. The word is left alone:
      * the caller still owes the finished instance's color ticket ({@link #colorDelta}) and must
-     * give it back with {@link #retireColors} (see {@link Worker}'s chain).
+     * give it back with {@link #retireBatch} (see {@link Worker}'s chain).
      *
      * <p>Only an entry with a successor is taken: the last one is left to the usual retire, so
      * a worker that has caught up with its producers does not take each entry the moment it is
      * linked, moving the entry's cache lines between the producer's CPU and its own once per item
      * (the chase that {@link WorkerPool#gather()} avoids on the worklist).
      *
-     * <p>CONTEXT: an unbound pool's worker (not a rescuer), between items; the caller has checked
-     * that this pwq's active count is within {@link #limit()} (it holds one of those slots).
+     * <p>CONTEXT: an unbound pool's worker (not a rescuer), between items; the caller has seen two
+     * entries waiting ({@link NodeQueue#hasTwo}) and checked that this pwq's active count is
+     * within {@link #limit()} (it holds one of those slots).
      *
      * @return the activated entry the caller must run next, or null (the caller retires as usual)
      */
     Node takeNextInactive() {
-        if (!inactive.hasTwo() || !pool.worklist.isEmpty() || !PUMPING.compareAndSet(this, 0, 1)) {
+        if (!pool.worklist.isEmpty() || !PUMPING.compareAndSet(this, 0, 1)) {
             return null;
         }
         Node n = inactive.hasTwo() ? inactive.poll() : null; // re-checked: another pumper may have taken some
@@ -246,20 +247,6 @@ final class PoolWorkqueue {
         return unit(color);
     }
 
-    /**
-     * Gives back color tickets of instances whose active slots passed on ({@link #takeNextInactive}):
-     * {@code delta} is the sum of their {@link #colorDelta}s. Wakes a flusher if one waits.
-     */
-    void retireColors(long delta) {
-        WORD.getAndAdd(this, -delta);
-        if (wq.flusher != null) {
-            wq.wakeFlusher();
-        }
-        if (retired && inFlightTotal() == 0) {
-            wq.reapRetired(this);
-        }
-    }
-
     /** What retiring one instance of {@code color} takes off the word; deltas of one pwq add up. */
     static long retireDelta(int color) {
         return ACTIVE_UNIT + unit(color);
@@ -277,7 +264,9 @@ final class PoolWorkqueue {
 
     /**
      * Retires one or more finished instances at once: {@code delta} is the sum of their
-     * {@link #retireDelta}s. One atomic add, then the follow-ups of {@link #retire(int, boolean)}.
+     * {@link #retireDelta}s, or of their {@link #colorDelta}s when their active slots passed on
+     * ({@link #takeNextInactive}; the pump re-check then finds no slot freed by this add). One
+     * atomic add, then the follow-ups of {@link #retire(int, boolean)}.
      */
     void retireBatch(long delta, boolean pollsNext) {
         WORD.getAndAdd(this, -delta);

@@ -98,11 +98,6 @@ final class Worker implements Runnable {
 
     /** Rescuer only: pools that called for help. */
     final ConcurrentLinkedQueue<WorkerPool> maydays;
-    /**
-     * Immutable: an unbound pool's worker (not a rescuer), which runs the next inactive entry of a
-     * pwq itself when it retires an instance of it (see {@link #retireTakingNext}).
-     */
-    private final boolean takesNext;
     /** This thread only: the pwq whose inactive list this worker is going down (a chain), or null. */
     private PoolWorkqueue chainPwq;
     /** This thread only: the sum of the {@link PoolWorkqueue#colorDelta}s the chain has not given back yet. */
@@ -117,7 +112,6 @@ final class Worker implements Runnable {
         this.workerId = workerId;
         this.rescuerOf = null;
         this.maydays = null;
-        this.takesNext = !pool.isBound();
         this.name = pool.isBound()
                 ? "kworker/" + pool.cpu + ":" + workerId + (pool.highpri ? "H" : "")
                 : "kworker/u" + pool.id + ":" + workerId + (pool.highpri ? "H" : "");
@@ -129,7 +123,6 @@ final class Worker implements Runnable {
         this.workerId = 0;
         this.rescuerOf = wq;
         this.maydays = new ConcurrentLinkedQueue<>();
-        this.takesNext = false;
         this.name = "kworker/R-" + wq.name();
     }
 
@@ -410,12 +403,7 @@ final class Worker implements Runnable {
                 if (popped != 0L) {
                     w.clearQueued();
                 }
-                // cancelled or re-armed while queued
-                if (takesNext) {
-                    return retireTakingNext(pwq, color);
-                }
-                pwq.retire(color, rescuerOf == null);
-                return null;
+                return retireNow(pwq, color); // cancelled or re-armed while queued
             }
             if ((st & Work.RUNNING) != 0) {
                 w.deferPwq = pwq;
@@ -495,17 +483,26 @@ final class Worker implements Runnable {
                         }
                     } else {
                         wq.completed.increment();
-                        if (takesNext) {
-                            next = retireTakingNext(pwq, color);
-                        } else {
-                            pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
-                        }
+                        next = retireNow(pwq, color);
                     }
                     w.wakeWaiters();
                     return next;
                 }
             }
         }
+    }
+
+    /**
+     * Retires a finished or dropped instance at once (not in a carrier's batch). An unbound
+     * pool's worker may get the next inactive entry to run back ({@link #retireTakingNext});
+     * returns as {@link #process}.
+     */
+    private Node retireNow(PoolWorkqueue pwq, int color) {
+        if (rescuerOf == null && !pool.isBound()) {
+            return retireTakingNext(pwq, color);
+        }
+        pwq.retire(color, rescuerOf == null); // a pool worker polls next; a rescuer may not
+        return null;
     }
 
     /**
@@ -556,7 +553,7 @@ final class Worker implements Runnable {
             long d = chainDelta;
             chainDelta = 0;
             chainCount = 0;
-            chainPwq.retireColors(d);
+            chainPwq.retireBatch(d, true); // color tickets only: no slot is freed
         }
     }
 
