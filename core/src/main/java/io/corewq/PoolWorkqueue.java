@@ -126,6 +126,9 @@ final class PoolWorkqueue {
         // then read dead. One of us sees the other (both sequentially consistent).
         if (dead) {
             WORD.getAndAdd(this, -(unit(n.color) + (activated ? ACTIVE_UNIT : 0)));
+            if (wq.flusher != null) {
+                wq.wakeFlusher(); // a flush that saw our ticket waits on it: the count is back to zero
+            }
             return false;
         }
         n.activated = activated;
@@ -269,16 +272,28 @@ final class PoolWorkqueue {
      * atomic add, then the follow-ups of {@link #retire(int, boolean)}.
      */
     void retireBatch(long delta, boolean pollsNext) {
-        WORD.getAndAdd(this, -delta);
+        long before = (long) WORD.getAndAdd(this, -delta);
         if (!inactive.isEmpty()) {
             pump(pollsNext);
         }
-        if (wq.flusher != null) {
+        if (wq.flusher != null && emptiedACount(before, before - delta)) {
             wq.wakeFlusher();
         }
         if (retired && inFlightTotal() == 0) {
             wq.reapRetired(this);
         }
+    }
+
+    /**
+     * Whether a count a flusher can wait on (either color's in-flight count, or the active count:
+     * flush, drain and freeze) went from non-zero to zero between {@code before} and {@code after}.
+     * Only such a change can end a wait, so only its retire wakes the flusher: a flush during a
+     * stream of items is not woken once per finished item.
+     */
+    private static boolean emptiedACount(long before, long after) {
+        return countOf(before, 0) != 0 && countOf(after, 0) == 0
+                || countOf(before, 1) != 0 && countOf(after, 1) == 0
+                || activeOf(before) != 0 && activeOf(after) == 0;
     }
 
     /** Sets the active limit (max_active, or 0 while frozen). CONTEXT: the workqueue's monitor. */
