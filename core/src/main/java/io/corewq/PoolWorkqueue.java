@@ -125,10 +125,8 @@ final class PoolWorkqueue {
         // A retired pwq dies once empty: it sets dead, then re-reads the counts; we took our ticket,
         // then read dead. One of us sees the other (both sequentially consistent).
         if (dead) {
-            WORD.getAndAdd(this, -(unit(n.color) + (activated ? ACTIVE_UNIT : 0)));
-            if (wq.flusher != null) {
-                wq.wakeFlusher(); // a flush that saw our ticket waits on it: the count is back to zero
-            }
+            long undo = unit(n.color) + (activated ? ACTIVE_UNIT : 0);
+            wakeFlusherIfEmptied((long) WORD.getAndAdd(this, -undo), undo); // a flush may have seen our ticket
             return false;
         }
         n.activated = activated;
@@ -276,24 +274,28 @@ final class PoolWorkqueue {
         if (!inactive.isEmpty()) {
             pump(pollsNext);
         }
-        if (wq.flusher != null && emptiedACount(before, before - delta)) {
-            wq.wakeFlusher();
-        }
+        wakeFlusherIfEmptied(before, delta);
         if (retired && inFlightTotal() == 0) {
             wq.reapRetired(this);
         }
     }
 
     /**
-     * Whether a count a flusher can wait on (either color's in-flight count, or the active count:
-     * flush, drain and freeze) went from non-zero to zero between {@code before} and {@code after}.
-     * Only such a change can end a wait, so only its retire wakes the flusher: a flush during a
-     * stream of items is not woken once per finished item.
+     * After {@code delta} was taken off the word, which read {@code before}: wakes the workqueue's
+     * flusher if that took a count it can wait on (either color's in-flight count, or the active
+     * count: flush, drain and freeze) from non-zero to zero. Only such a change can end a wait, so
+     * a flush during a stream of items is not woken once per finished item.
      */
-    private static boolean emptiedACount(long before, long after) {
-        return countOf(before, 0) != 0 && countOf(after, 0) == 0
+    private void wakeFlusherIfEmptied(long before, long delta) {
+        if (wq.flusher == null) {
+            return;
+        }
+        long after = before - delta;
+        if (countOf(before, 0) != 0 && countOf(after, 0) == 0
                 || countOf(before, 1) != 0 && countOf(after, 1) == 0
-                || activeOf(before) != 0 && activeOf(after) == 0;
+                || activeOf(before) != 0 && activeOf(after) == 0) {
+            wq.wakeFlusher();
+        }
     }
 
     /** Sets the active limit (max_active, or 0 while frozen). CONTEXT: the workqueue's monitor. */
