@@ -88,6 +88,8 @@ final class Worker implements Runnable {
     private long lastCpuCheck;
     /** Under the pool's idle lock. */
     boolean idleWoken;
+    /** This thread only: an unbound worker's waker counted it as a spinner ({@link WorkerPool#wakeIdle}). */
+    boolean wokenSpinning;
 
     /** Monitor thread only. */
     int monSeq = -1;
@@ -356,6 +358,10 @@ final class Worker implements Runnable {
                     return; // reaped
                 }
                 justWoke = true;
+            }
+            if (wokenSpinning) {
+                wokenSpinning = false;
+                spinning = true; // the waker's count: stopSpinning(true) fans out from here
             }
             idleRounds = 0;
         }

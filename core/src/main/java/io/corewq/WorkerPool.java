@@ -43,9 +43,10 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  *
  * <p>Wake-ups: a worker that finds the worklist empty <b>spins</b> for a short while before it
  * goes idle, and at most {@link #maxSpinners} do so at once. A producer wakes an idle worker only
- * when nobody spins; a worker that finds an item after spinning or waking wakes the next one if
- * more items wait and nobody spins (so a burst fans out over the workers one wake at a time, as in
- * ForkJoinPool). A worker that took two or more items in a row and then finds the worklist empty
+ * when nobody spins, and the worker it wakes counts as a spinner until it has looked at the
+ * worklist, so a stream wakes one worker at a time; a worker that finds an item after spinning or
+ * waking wakes the next one if more items wait and nobody spins (so a burst fans out over the
+ * workers one wake at a time, as in ForkJoinPool). A worker that took two or more items in a row and then finds the worklist empty
  * has caught up with a stream: as a spinner it first {@linkplain #gather() gathers}, as a carrier
  * does. A steady stream therefore costs its producers no system call:
  * <pre>
@@ -673,6 +674,7 @@ final class WorkerPool {
             w = idle.pollFirst();
             if (w != null) {
                 nrIdle.decrementAndGet();
+                nrSpinning.incrementAndGet(); // counted as a spinner from now: no second wake while this one is on its way
                 w.idleWoken = true;
             }
         }
@@ -716,7 +718,8 @@ final class WorkerPool {
             synchronized (idleLock) {
                 if (w.idleWoken) {
                     w.idleWoken = false;
-                    return false; // woken: the waker took us off the list
+                    w.wokenSpinning = true;
+                    return false; // woken: the waker took us off the list and counted us as a spinner
                 }
                 if (stopping || !worklist.isEmpty()) {
                     dropIdle(w);
@@ -738,6 +741,8 @@ final class WorkerPool {
         synchronized (idleLock) {
             if (!w.idleWoken) {
                 dropIdle(w); // a waker that set idleWoken has taken it off already
+            } else {
+                w.wokenSpinning = true; // and counted it as a spinner
             }
             w.idleWoken = false;
         }

@@ -1,4 +1,4 @@
-// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, no reaping on spurious wake-ups, spares behind blocked items.
+// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, woken workers' spinner count, no reaping on spurious wake-ups, spares behind blocked items.
 package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,6 +86,55 @@ class UnboundPoolTest {
                 Bounded.until("workers parked again after spurious wake-ups", () -> allParkedIdle(pool));
             }
             assertEquals(workers, pool.workerCount(), "spurious wake-ups reaped idle workers");
+        }
+    }
+
+    /**
+     * A woken worker counts as a spinner until it has looked at the worklist (so that producers
+     * queueing meanwhile wake nobody else); it must take that count over whichever way it leaves
+     * the idle list, or the pool would believe forever that somebody spins and stop waking its
+     * idle workers. Two producers queue bursts with pauses long enough for the workers to go idle
+     * between them (the pauses shape the load; nothing waits on them), so workers are woken
+     * thousands of times, some while registering idle; at rest the count must be back to zero and
+     * a lone item must still run.
+     */
+    @Test
+    void wokenWorkersGiveTheirSpinnerCountBack() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build()) {
+            Workqueue wq = rt.allocWorkqueue("bursts", UNBOUND, 0);
+            AtomicLong done = new AtomicLong();
+            Bounded.run("bursts from two producers", 60, () -> {
+                Thread[] producers = new Thread[2];
+                for (int t = 0; t < producers.length; t++) {
+                    final long seed = t + 1;
+                    producers[t] = new Thread(() -> {
+                        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                        for (int burst = 0; burst < 2_000; burst++) {
+                            int n = 1 + rnd.nextInt(8);
+                            for (int i = 0; i < n; i++) {
+                                wq.queue(new Work("burst", done::incrementAndGet));
+                            }
+                            LockSupport.parkNanos(rnd.nextInt(5_000, 60_000)); // a gap: workers spin out and go idle
+                        }
+                    }, "producer-" + t);
+                    producers[t].start();
+                }
+                for (Thread p : producers) {
+                    try {
+                        p.join();
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                wq.flush();
+            });
+            assertTrue(done.get() >= 4_000, done.get() + " items ran");
+            WorkerPool pool = poolOf(wq);
+            Bounded.until("every worker idle and parked", () -> allParkedIdle(pool));
+            assertEquals(0, pool.spinningCount(), "spinner count leaked at rest: " + rt.dump());
+            CountDownLatch ran = new CountDownLatch(1);
+            wq.queue(new Work("lone", ran::countDown));
+            Bounded.await(ran);
         }
     }
 
