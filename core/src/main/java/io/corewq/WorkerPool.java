@@ -601,19 +601,21 @@ final class WorkerPool {
 
     /**
      * An unbound pool's workers take turns as the worklist's consumer, for the length of one poll
-     * (the item then runs outside the turn): MPSC queues need one consumer at a time.
+     * (the item then runs outside the turn): MPSC queues need one consumer at a time. The turn
+     * comes first and emptiness is asked only when it is taken: {@code isEmpty()} reads the
+     * producers' index line, which {@code poll()} reads only when it finds the slot empty.
      */
     Node pollUnbound() {
         for (int spins = 0; ; spins++) {
-            if (worklist.isEmpty()) {
-                return null;
-            }
-            if (polling.compareAndSet(0, 1)) {
+            if (polling.get() == 0 && polling.compareAndSet(0, 1)) {
                 try {
                     return worklist.poll();
                 } finally {
                     polling.set(0);
                 }
+            }
+            if (worklist.isEmpty()) {
+                return null;
             }
             if ((spins & 63) == 63) {
                 Thread.yield();
