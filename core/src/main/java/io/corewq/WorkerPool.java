@@ -46,9 +46,10 @@ import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
  * when nobody spins, and the worker it wakes counts as a spinner until it has looked at the
  * worklist, so a stream wakes one worker at a time; a worker that finds an item after spinning or
  * waking wakes the next one if more items wait and nobody spins (so a burst fans out over the
- * workers one wake at a time, as in ForkJoinPool). A worker that took two or more items in a row and then finds the worklist empty
- * has caught up with a stream: as a spinner it first {@linkplain #gather() gathers}, as a carrier
- * does. A steady stream therefore costs its producers no system call:
+ * workers one wake at a time, as in ForkJoinPool). A worker that took two or more items in a row
+ * and then finds the worklist empty has caught up with a stream: as a spinner it first
+ * {@linkplain #gather() gathers}, as a carrier does. A steady stream therefore costs its
+ * producers no system call:
  * <pre>
  *   producer: worklist.offer(n) (CAS) ; if (spinning == 0 &amp;&amp; nrIdle &gt; 0) wake one idle worker
  *   spinner:  spinning-- (atomic)      ; register idle, nrIdle++ (atomic) ; if (!worklist.isEmpty()) leave idle
@@ -657,11 +658,18 @@ final class WorkerPool {
     /**
      * CONTEXT: an unbound worker that just took an item after spinning or waking: if more items
      * wait, nobody spins and a worker is idle, wakes one (the kernel's need_more_worker/kick_pool,
-     * one wake per worker that starts, so a burst fans out without a wake per item).
+     * one wake per worker that starts, so a burst fans out without a wake per item). With nobody
+     * idle it kicks the monitor instead: the producers of those items saw this worker counted as
+     * a spinner and kicked nobody, and if it now blocks in its item (as the others may be) only
+     * the monitor's stuck-pool pass adds a worker for them.
      */
     void wakeIfMoreWork() {
-        if (!worklist.isEmpty() && nrSpinning.get() == 0 && nrIdle.get() > 0) {
-            wakeIdle();
+        if (!worklist.isEmpty() && nrSpinning.get() == 0) {
+            if (nrIdle.get() > 0) {
+                wakeIdle();
+            } else {
+                rt.monitor.kick(); // as push does when every worker is busy: producers that relied on us kicked nobody
+            }
         }
     }
 
