@@ -234,9 +234,23 @@ final class WorkerPool {
             if (sleeping != 0) {
                 wakeCarrier();
             }
-        } else if (nrSpinning.get() > 0) {
-            return; // a spinning worker takes it (or, giving up, sees it in its re-check)
-        } else if (nrIdle.get() > 0) {
+        } else {
+            signalUnbound(fromRetire);
+        }
+    }
+
+    /**
+     * CONTEXT: entries wait on this unbound pool's worklist (the caller offered one, or saw it
+     * non-empty after taking an item). Nobody is needed while a worker spins (it takes them, or,
+     * giving up, sees them in its re-check); else an idle worker is woken, unless {@code
+     * fromRetire} and the caller is one of this pool's workers about to poll; with nobody idle the
+     * monitor is kicked, since every worker is busy and may block (spare, mayday, watchdog).
+     */
+    private void signalUnbound(boolean fromRetire) {
+        if (nrSpinning.get() > 0) {
+            return;
+        }
+        if (nrIdle.get() > 0) {
             Worker me = fromRetire ? Worker.current() : null;
             if (me == null || me.pool != this) {
                 wakeIdle();
@@ -245,7 +259,7 @@ final class WorkerPool {
             if (workerCount() == 0) {
                 maybeCreateWorker();
             }
-            rt.monitor.kick(); // every worker busy: the monitor watches the pool (spare, mayday, watchdog)
+            rt.monitor.kick();
         }
     }
 
@@ -657,19 +671,14 @@ final class WorkerPool {
 
     /**
      * CONTEXT: an unbound worker that just took an item after spinning or waking: if more items
-     * wait, nobody spins and a worker is idle, wakes one (the kernel's need_more_worker/kick_pool,
-     * one wake per worker that starts, so a burst fans out without a wake per item). With nobody
-     * idle it kicks the monitor instead: the producers of those items saw this worker counted as
-     * a spinner and kicked nobody, and if it now blocks in its item (as the others may be) only
-     * the monitor's stuck-pool pass adds a worker for them.
+     * wait, signals for them as a producer would (the kernel's need_more_worker/kick_pool, one
+     * wake per worker that starts, so a burst fans out without a wake per item). Their producers
+     * saw this worker counted as a spinner and signalled nobody; if it now blocks in its item,
+     * the idle worker woken here, or with nobody idle the monitor kicked here, takes them.
      */
     void wakeIfMoreWork() {
-        if (!worklist.isEmpty() && nrSpinning.get() == 0) {
-            if (nrIdle.get() > 0) {
-                wakeIdle();
-            } else {
-                rt.monitor.kick(); // as push does when every worker is busy: producers that relied on us kicked nobody
-            }
+        if (!worklist.isEmpty()) {
+            signalUnbound(false);
         }
     }
 

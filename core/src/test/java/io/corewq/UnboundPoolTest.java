@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -108,7 +109,7 @@ class UnboundPoolTest {
                 for (int t = 0; t < producers.length; t++) {
                     final long seed = t + 1;
                     producers[t] = new Thread(() -> {
-                        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+                        SplittableRandom rnd = new SplittableRandom(seed);
                         for (int burst = 0; burst < 2_000; burst++) {
                             int n = 1 + rnd.nextInt(8);
                             for (int i = 0; i < n; i++) {
