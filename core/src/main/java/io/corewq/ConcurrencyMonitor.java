@@ -119,7 +119,9 @@ final class ConcurrencyMonitor implements Runnable {
             }
         }
         for (WorkerPool p : rt.unboundPoolList()) {
-            if (!p.worklist.isEmpty()) {
+            // a worker off the idle list may hold retires back in an item (revokeHeld); one that
+            // leaves the idle list kicks the monitor after the idle count went down
+            if (!p.worklist.isEmpty() || p.idleCount() < p.workerCount()) {
                 return true;
             }
         }
@@ -173,6 +175,7 @@ final class ConcurrencyMonitor implements Runnable {
                 p.monStuckPasses = 0;
             }
             watchdog(p, pending, progress, now);
+            p.revokeHeldRetires();
         }
         return busy;
     }

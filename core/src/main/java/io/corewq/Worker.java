@@ -41,12 +41,14 @@ final class Worker implements Runnable {
 
     static final VarHandle PHASE;
     static final VarHandle ITEM_SEQ;
+    static final VarHandle HELD;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PHASE = l.findVarHandle(Worker.class, "phase", int.class);
             ITEM_SEQ = l.findVarHandle(Worker.class, "itemSeq", int.class);
+            HELD = l.findVarHandle(Worker.class, "held", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -108,6 +110,31 @@ final class Worker implements Runnable {
     private int chainCount;
     /** This thread only: the pwq's limit when its active count was last checked against it. */
     private int chainLimit;
+
+    /**
+     * An unbound worker's held retires (see {@link #holdRetire}): the pwq of the finished
+     * instances not retired yet. Written by this thread between items only; read by the monitor
+     * after it read {@link #held} (published by its release store).
+     */
+    private PoolWorkqueue heldPwq;
+    /** As {@link #heldPwq}: the sum of their {@link PoolWorkqueue#retireDelta}s. */
+    private long heldDelta;
+    /** As {@link #heldPwq}: how many there are. */
+    private int heldCount;
+    /**
+     * While this unbound worker runs an item holding retires: the item's stamp (positive, unique
+     * per item), which the monitor CASes to {@link #HELD_REVOKED} to take the retires over; else 0.
+     */
+    private volatile long held;
+    /** This thread only: the last stamp used. */
+    private long holdStamp;
+    /** Monitor thread only: {@link #held} at its last pass. */
+    long monHeld;
+
+    /** {@link #held} once the monitor took the retires over. */
+    static final long HELD_REVOKED = -1L;
+    /** The least max_active for which an unbound worker holds retires back (twice a batch). */
+    static final int HOLD_MIN_LIMIT = 2 * WorkerPool.RETIRE_BATCH;
 
     Worker(WorkerPool pool, int workerId) {
         this.pool = pool;
@@ -294,7 +321,11 @@ final class Worker implements Runnable {
      * of the pool takes over the worklist. No-op unless this worker holds the slot in an item.
      */
     void releaseSlot(Counter cause) {
-        if (pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, REVOKED)) {
+        if (!pool.isBound()) {
+            giveHeldBackInItem(); // an unbound worker holds no slot; its held retires go back before it blocks
+            return;
+        }
+        if (PHASE.compareAndSet(this, IN_ITEM, REVOKED)) {
             PoolWorkqueue pwq = currentPwq;
             if (pwq != null && cause != null) {
                 pwq.wq.count(cause);
@@ -310,6 +341,7 @@ final class Worker implements Runnable {
         final int spins = Math.max(1, p.rt.idleSpins); // as a carrier: spin briefly, then park
         int idleRounds = 0;
         boolean justWoke = true; // a new worker counts as one that just left the idle list
+        p.rt.monitor.kick(); // as a worker that left the idle list (below)
         boolean spinning = false;
         int streak = 0;
         while (!p.stopping) {
@@ -335,6 +367,7 @@ final class Worker implements Runnable {
             }
             final boolean caughtUp = streak >= GATHER_MIN_STREAK; // then idleRounds is 0 and spinning false
             streak = 0;
+            giveHeldBackWhenIdle(idleRounds);
             if (!spinning && idleRounds == 0) {
                 spinning = p.tryStartSpinning(); // else enough workers spin: go idle at once
                 if (!spinning) {
@@ -353,12 +386,17 @@ final class Worker implements Runnable {
                 spinning = false;
                 p.stopSpinning(false); // before registering idle: enterIdle's re-check covers the gap
             }
+            giveHeldBack(); // an idle worker holds nothing back
             if (p.enterIdle(this)) {
                 if (p.idleWait(this)) {
                     return; // reaped
                 }
                 justWoke = true;
             }
+            // Off the idle list again: the monitor, which parks once every worker is idle, must
+            // sample while this one may hold retires in an item (revokeHeld). After the idle count
+            // went down (by this thread or its waker, under the idle lock), so no lost kick.
+            p.rt.monitor.kick();
             if (wokenSpinning) {
                 wokenSpinning = false;
                 spinning = true; // the waker's count: stopSpinning(true) fans out from here
@@ -368,6 +406,7 @@ final class Worker implements Runnable {
         if (spinning) {
             p.stopSpinning(false);
         }
+        giveHeldBack();
     }
 
     // ---- rescuer ----------------------------------------------------------------------------
@@ -428,6 +467,7 @@ final class Worker implements Runnable {
     /** Runs the instance, then any deferred ones; returns as {@link #process}. */
     private Node runChain(Work w, PoolWorkqueue pwq, int color, int seq) {
         final boolean managed = pool.isBound();
+        final boolean holds = !managed && rescuerOf == null; // an unbound pool's worker: may hold retires back
         for (;;) {
             w.runner = this;
             Work.RUN_SEQ.setRelease(w, seq);
@@ -447,6 +487,12 @@ final class Worker implements Runnable {
                         releaseSlot(null); // CPU_INTENSIVE items do not hold the CPU's run slot
                     }
                 }
+            } else if (heldCount != 0) {
+                if (heldPwq != pwq || pwq.wantsPromptRetire()) {
+                    giveHeldBack();
+                } else {
+                    HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
+                }
             }
             final boolean jfr = io.corewq.observe.jfr.JfrEvents.workEnabled(); // one volatile read when off
             final long t0 = jfr ? System.nanoTime() : 0L;
@@ -462,6 +508,11 @@ final class Worker implements Runnable {
             boolean holdsSlot = false;
             if (managed && phase == IN_ITEM) {
                 holdsSlot = PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked
+            } else if (heldCount != 0 && !HELD.compareAndSet(this, holdStamp, 0L)) {
+                heldPwq = null; // the monitor took them over (and retired them)
+                heldDelta = 0;
+                heldCount = 0;
+                held = 0L;
             }
             current = null;
             currentPwq = null;
@@ -487,7 +538,15 @@ final class Worker implements Runnable {
                         if (w.waiters != null) {
                             pool.flushRetires(); // a waiter woken now sees the counts without this item
                         }
+                    } else if (holds && pwq.limit() >= HOLD_MIN_LIMIT && !pwq.wantsPromptRetire()) {
+                        holdRetire(pwq, color); // an unbound worker: held back, as a carrier batches
+                        if (w.waiters != null) {
+                            giveHeldBack();
+                        }
                     } else {
+                        if (holds) {
+                            giveHeldBack();
+                        }
                         wq.completed.increment();
                         next = retireNow(pwq, color);
                     }
@@ -579,7 +638,107 @@ final class Worker implements Runnable {
         if (pool.isBound() && PHASE.compareAndSet(this, IN_ITEM, BETWEEN)) { // a rescuer's pool is unbound
             pool.flushRetires();
             PHASE.setRelease(this, IN_ITEM);
+        } else if (!pool.isBound()) {
+            giveHeldBackInItem();
         }
+    }
+
+    // ---- held retires (unbound pools) ---------------------------------------------------------
+
+    /**
+     * An unbound worker finished an instance of {@code pwq}: the retire is held back and summed
+     * with this worker's previous ones of the same pwq, given back with one atomic add, as a
+     * carrier batches its retires ({@link WorkerPool#retireLater}): the pwq's word is CASed by
+     * every producer, and an add per item would move its cache line to the worker and back.
+     *
+     * <p>The held instances' active slots and color tickets are given back after
+     * {@link WorkerPool#RETIRE_BATCH} of them, before an item of another pwq, before an item
+     * when the pwq {@linkplain PoolWorkqueue#wantsPromptRetire() wants its counts now} (a flush,
+     * drain or freeze, entries waiting inactive, retiring), after a few empty polls or before
+     * the worker goes idle, and when a finished item has waiters. Only pwqs with a limit of at
+     * least {@link #HOLD_MIN_LIMIT} are held back, so at most a fraction of the slots is.
+     *
+     * <p>A flush never waits for held retires beyond the item running now, which it waits for
+     * anyway (the item was popped before the worker saw no flusher, so queued before the flush
+     * flipped the colors). But an item may block while entries queued after it began wait
+     * inactive for the slots held back (a barrier of max_active parties): the carrier's monitor
+     * revokes a blocked carrier and flushes its batch, and an unbound worker is not
+     * concurrency-managed, so its held retires are made revocable instead. While it runs an item
+     * holding retires its {@link #held} word carries the item's stamp; the monitor, seeing the
+     * same stamp in two passes, CASes it to {@link #HELD_REVOKED} and gives them back
+     * ({@link #revokeHeld}); the worker's CAS back to 0 at the end of the item then fails, and it
+     * drops its copy. The stamps are unique, so the monitor's CAS succeeds only if the fields it
+     * read were the ones held during that item. Measured cost: a release store and a CAS on this
+     * worker's own line per item, against an atomic add on the producers' line.
+     *
+     * <p>CONTEXT: this unbound worker, between items.
+     */
+    private void holdRetire(PoolWorkqueue pwq, int color) {
+        if (heldPwq != pwq) {
+            giveHeldBack();
+            heldPwq = pwq;
+        }
+        heldDelta += PoolWorkqueue.retireDelta(color);
+        if (++heldCount >= WorkerPool.RETIRE_BATCH) {
+            giveHeldBack();
+        }
+    }
+
+    /** Gives the held retires back now (their completions first). CONTEXT: this worker, between items. */
+    void giveHeldBack() {
+        final int n = heldCount;
+        if (n == 0) {
+            return;
+        }
+        PoolWorkqueue p = heldPwq;
+        long d = heldDelta;
+        heldPwq = null;
+        heldDelta = 0;
+        heldCount = 0;
+        p.wq.completed.add(n); // before the retire: whoever sees the counts drop sees these completions
+        p.retireBatch(d, true);
+    }
+
+    /**
+     * From inside an item (about to block, or a deadlock check reading the counts): gives the
+     * held retires back unless the monitor took them over already. CONTEXT: this unbound worker.
+     */
+    private void giveHeldBackInItem() {
+        if (heldCount != 0 && HELD.compareAndSet(this, holdStamp, 0L)) {
+            giveHeldBack();
+        }
+    }
+
+    /** The unbound worker's retire-holding while idle: given back after a few empty polls, or at once when wanted. */
+    private void giveHeldBackWhenIdle(int idleRounds) {
+        if (heldCount != 0 && (idleRounds >= WorkerPool.RETIRE_IDLE_ROUNDS || heldPwq.wantsPromptRetire())) {
+            giveHeldBack();
+        }
+    }
+
+    /** Tests: how many finished instances this unbound worker holds back now. CONTEXT: this worker. */
+    int heldCount() {
+        return heldCount;
+    }
+
+    /** The monitor: the item stamp seen in {@link #held} now (0 or negative when nothing is revocable). */
+    long heldStamp() {
+        return held;
+    }
+
+    /**
+     * The monitor saw this worker in the same item, holding retires, in two passes: takes them
+     * over and gives them back (see {@link #holdRetire}). CONTEXT: the monitor thread.
+     */
+    void revokeHeld(long stamp) {
+        PoolWorkqueue p = heldPwq; // published by the release store of stamp; stable while it stays
+        long d = heldDelta;
+        int n = heldCount;
+        if (p == null || n == 0 || !HELD.compareAndSet(this, stamp, HELD_REVOKED)) {
+            return; // the item ended meanwhile: the worker gives them back itself
+        }
+        p.wq.completed.add(n);
+        p.retireBatch(d, false);
     }
 
     /** The per-workqueue counters a worker or the monitor bumps. */

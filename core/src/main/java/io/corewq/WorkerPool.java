@@ -825,6 +825,30 @@ final class WorkerPool {
         return sum;
     }
 
+    /**
+     * Unbound: gives back the held retires of a worker seen running the same item, holding them,
+     * in two passes ({@link Worker#revokeHeld}); one worker a pass, the rest at the next.
+     * CONTEXT: the monitor thread.
+     */
+    void revokeHeldRetires() {
+        Worker stuck = null;
+        long stamp = 0;
+        synchronized (workersLock) {
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                Worker w = workers.get(i);
+                long h = w.heldStamp();
+                if (stuck == null && h > 0 && h == w.monHeld) {
+                    stuck = w;
+                    stamp = h;
+                }
+                w.monHeld = h;
+            }
+        }
+        if (stuck != null) {
+            stuck.revokeHeld(stamp); // outside the lock: the retire may pump, wake and create workers
+        }
+    }
+
     int idleCount() {
         return nrIdle.get();
     }
