@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public final class Targets {
     /** corewq: per-CPU workqueue, queueOn, reusable items. */
     public static final String COREWQ = "corewq";
-    /** corewq: unbound workqueue, queue, max_active = CPUs. */
+    /** corewq: unbound workqueue, queue, default max_active. */
     public static final String COREWQ_UNBOUND = "corewq-unbound";
     /** corewq: ordered workqueue, queue. */
     public static final String COREWQ_ORDERED = "corewq-ordered";
