@@ -30,23 +30,7 @@ class HeldRetiresTest {
             Workqueue wq = rt.allocWorkqueue("held_flush", UNBOUND, 0);
             int perProducer = 50_000;
             AtomicLong ran = new AtomicLong();
-            Thread[] producers = new Thread[2];
-            for (int p = 0; p < producers.length; p++) {
-                producers[p] = new Thread(() -> {
-                    Work[] ring = new Work[256];
-                    for (int i = 0; i < ring.length; i++) {
-                        ring[i] = new Work("held-" + i, ran::incrementAndGet);
-                    }
-                    int queued = 0;
-                    for (int i = 0; queued < perProducer; i++) {
-                        if (wq.queue(ring[i & (ring.length - 1)])) {
-                            queued++;
-                        }
-                    }
-                }, "producer-" + p);
-                producers[p].start();
-            }
-            Bounded.join("producers", producers);
+            RingProducers.stream(2, perProducer, ran, (p, item) -> wq.queue(item));
             Bounded.run("flush", wq::flush);
             assertEquals(2L * perProducer, ran.get(), () -> rt.dump());
             assertEquals(0, wq.stats().inFlight(), () -> "counts left held after a flush\n" + rt.dump());

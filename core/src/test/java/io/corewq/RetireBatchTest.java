@@ -22,24 +22,7 @@ class RetireBatchTest extends RuntimeTestBase {
         int[] cpus = rt.cpus().toArray();
         int perProducer = 20_000;
         AtomicLong ran = new AtomicLong();
-        Thread[] producers = new Thread[2];
-        for (int p = 0; p < producers.length; p++) {
-            int cpu = cpus[p % cpus.length];
-            producers[p] = new Thread(() -> {
-                Work[] ring = new Work[256];
-                for (int i = 0; i < ring.length; i++) {
-                    ring[i] = new Work("batch-" + i, ran::incrementAndGet);
-                }
-                int queued = 0;
-                for (int i = 0; queued < perProducer; i++) {
-                    if (wq.queueOn(cpu, ring[i & (ring.length - 1)])) {
-                        queued++;
-                    }
-                }
-            }, "producer-" + p);
-            producers[p].start();
-        }
-        Bounded.join("producers", producers);
+        RingProducers.stream(2, perProducer, ran, (p, item) -> wq.queueOn(cpus[p % cpus.length], item));
         Bounded.run("flush", wq::flush);
         assertEquals(2L * perProducer, ran.get(), () -> rt.dump());
         assertEquals(0, wq.stats().inFlight(), () -> "counts left batched after a flush\n" + rt.dump());
