@@ -19,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  *       (sampled accounting, like the kernel's tick-based accounting).</li>
  * </ul>
  * It also fills vacant slots (retrying worker creation after the cool-down, then calling the
- * rescuers), and runs the watchdog. When every carrier is parked it parks too, indefinitely: it
- * costs nothing while the runtime is idle. A carrier that wakes from its park kicks it
+ * rescuers), and runs the watchdog. When every carrier is parked and every unbound worker idle
+ * it parks too, indefinitely: it costs nothing while the runtime is idle. For unbound pools it
+ * also takes over the held retires of a worker seen in the same item for two passes
+ * ({@link Worker#revokeHeld}). A carrier that wakes from its park kicks it
  * ({@link #kick()}: one volatile read when the monitor is awake).
  */
 final class ConcurrencyMonitor implements Runnable {
@@ -119,9 +121,11 @@ final class ConcurrencyMonitor implements Runnable {
             }
         }
         for (WorkerPool p : rt.unboundPoolList()) {
-            // a worker off the idle list may hold retires back in an item (revokeHeld); one that
-            // leaves the idle list kicks the monitor after the idle count went down
-            if (!p.worklist.isEmpty() || p.idleCount() < p.workerCount()) {
+            // A worker off the idle list may hold retires back in an item (revokeHeld); its first
+            // such item after leaving the idle list kicks the monitor. The worker count is read
+            // first: a reap between the two reads lowers both, and must not make busy look idle.
+            int workers = p.workerCount();
+            if (!p.worklist.isEmpty() || p.idleCount() < workers) {
                 return true;
             }
         }

@@ -113,8 +113,9 @@ final class Worker implements Runnable {
 
     /**
      * An unbound worker's held retires (see {@link #holdRetire}): the pwq of the finished
-     * instances not retired yet. Written by this thread between items only; read by the monitor
-     * after it read {@link #held} (published by its release store).
+     * instances not retired yet. Written by this thread between items, or in an item after its
+     * CAS of {@link #held} to 0; read by the monitor after it read {@link #held} (published by its
+     * release store).
      */
     private PoolWorkqueue heldPwq;
     /** As {@link #heldPwq}: the sum of their {@link PoolWorkqueue#retireDelta}s. */
@@ -128,6 +129,14 @@ final class Worker implements Runnable {
     private volatile long held;
     /** This thread only: the last stamp used. */
     private long holdStamp;
+    /**
+     * This thread only: the first item run with retires held since this worker started or left
+     * the idle list kicks the monitor, which parks once every unbound worker is idle and must
+     * sample while one may hold retires in an item. The kick comes after the idle count went
+     * down (by this thread or its waker, under the idle lock), so it cannot be lost; a worker
+     * serving sparse items (nothing held when each starts) never kicks.
+     */
+    private boolean kickOnHold = true;
     /** Monitor thread only: {@link #held} at its last pass. */
     long monHeld;
 
@@ -341,7 +350,6 @@ final class Worker implements Runnable {
         final int spins = Math.max(1, p.rt.idleSpins); // as a carrier: spin briefly, then park
         int idleRounds = 0;
         boolean justWoke = true; // a new worker counts as one that just left the idle list
-        p.rt.monitor.kick(); // as a worker that left the idle list (below)
         boolean spinning = false;
         int streak = 0;
         while (!p.stopping) {
@@ -393,10 +401,7 @@ final class Worker implements Runnable {
                 }
                 justWoke = true;
             }
-            // Off the idle list again: the monitor, which parks once every worker is idle, must
-            // sample while this one may hold retires in an item (revokeHeld). After the idle count
-            // went down (by this thread or its waker, under the idle lock), so no lost kick.
-            p.rt.monitor.kick();
+            kickOnHold = true; // off the idle list again: see kickOnHold
             if (wokenSpinning) {
                 wokenSpinning = false;
                 spinning = true; // the waker's count: stopSpinning(true) fans out from here
@@ -492,6 +497,10 @@ final class Worker implements Runnable {
                     giveHeldBack();
                 } else {
                     HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
+                    if (kickOnHold) {
+                        kickOnHold = false;
+                        pool.rt.monitor.kick();
+                    }
                 }
             }
             final boolean jfr = io.corewq.observe.jfr.JfrEvents.workEnabled(); // one volatile read when off
