@@ -112,16 +112,11 @@ final class Worker implements Runnable {
     private int chainLimit;
 
     /**
-     * An unbound worker's held retires (see {@link #holdRetire}): the pwq of the finished
-     * instances not retired yet. Written by this thread between items, or in an item after its
-     * CAS of {@link #held} to 0; read by the monitor after it read {@link #held} (published by its
-     * release store).
+     * An unbound worker's held retires (see the section "held retires" below). Written by this
+     * thread between items, or in an item after its CAS of {@link #held} to 0; read by the
+     * monitor after it read {@link #held} (published by its release store).
      */
-    private PoolWorkqueue heldPwq;
-    /** As {@link #heldPwq}: the sum of their {@link PoolWorkqueue#retireDelta}s. */
-    private long heldDelta;
-    /** As {@link #heldPwq}: how many there are. */
-    private int heldCount;
+    private final RetireBatch heldRetires = new RetireBatch();
     /**
      * While this unbound worker runs an item holding retires: the item's stamp (positive, unique
      * per item), which the monitor CASes to {@link #HELD_REVOKED} to take the retires over; else 0.
@@ -492,8 +487,8 @@ final class Worker implements Runnable {
                         releaseSlot(null); // CPU_INTENSIVE items do not hold the CPU's run slot
                     }
                 }
-            } else if (heldCount != 0) {
-                if (heldPwq != pwq || pwq.wantsPromptRetire()) {
+            } else if (heldRetires.count != 0) {
+                if (heldRetires.pwq != pwq || pwq.wantsPromptRetire()) {
                     giveHeldBack();
                 } else {
                     HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
@@ -517,10 +512,8 @@ final class Worker implements Runnable {
             boolean holdsSlot = false;
             if (managed && phase == IN_ITEM) {
                 holdsSlot = PHASE.compareAndSet(this, IN_ITEM, BETWEEN); // fails only if the slot was revoked
-            } else if (heldCount != 0 && !HELD.compareAndSet(this, holdStamp, 0L)) {
-                heldPwq = null; // the monitor took them over (and retired them)
-                heldDelta = 0;
-                heldCount = 0;
+            } else if (heldRetires.count != 0 && !HELD.compareAndSet(this, holdStamp, 0L)) {
+                heldRetires.clear(); // the monitor took them over (and retired them)
                 held = 0L;
             }
             current = null;
@@ -548,7 +541,7 @@ final class Worker implements Runnable {
                             pool.flushRetires(); // a waiter woken now sees the counts without this item
                         }
                     } else if (holds && pwq.limit() >= HOLD_MIN_LIMIT && !pwq.wantsPromptRetire()) {
-                        holdRetire(pwq, color); // an unbound worker: held back, as a carrier batches
+                        heldRetires.add(pwq, color); // an unbound worker: held back, as a carrier batches (below)
                         if (w.waiters != null) {
                             giveHeldBack();
                         }
@@ -654,58 +647,36 @@ final class Worker implements Runnable {
 
     // ---- held retires (unbound pools) ---------------------------------------------------------
 
-    /**
-     * An unbound worker finished an instance of {@code pwq}: the retire is held back and summed
-     * with this worker's previous ones of the same pwq, given back with one atomic add, as a
-     * carrier batches its retires ({@link WorkerPool#retireLater}): the pwq's word is CASed by
-     * every producer, and an add per item would move its cache line to the worker and back.
+    /*
+     * An unbound worker that finished an instance of a pwq holds the retire back (heldRetires),
+     * summed with its previous ones of the same pwq and given back with one atomic add, as a
+     * carrier batches its retires (WorkerPool.retireLater): the pwq's word is CASed by every
+     * producer, and an add per item would move its cache line to the worker and back.
      *
-     * <p>The held instances' active slots and color tickets are given back after
-     * {@link WorkerPool#RETIRE_BATCH} of them, before an item of another pwq, before an item
-     * when the pwq {@linkplain PoolWorkqueue#wantsPromptRetire() wants its counts now} (a flush,
-     * drain or freeze, entries waiting inactive, retiring), after a few empty polls or before
-     * the worker goes idle, and when a finished item has waiters. Only pwqs with a limit of at
-     * least {@link #HOLD_MIN_LIMIT} are held back, so at most a fraction of the slots is.
+     * The held instances' active slots and color tickets are given back after RETIRE_BATCH of
+     * them, before an item of another pwq, before an item when the pwq wants its counts now
+     * (wantsPromptRetire: a flush, drain or freeze, entries waiting inactive, retiring), after a
+     * few empty polls or before the worker goes idle, and when a finished item has waiters. Only
+     * pwqs with a limit of at least HOLD_MIN_LIMIT are held back, so one worker holds at most
+     * half of the slots (several workers may hold more between them, until their next step).
      *
-     * <p>A flush never waits for held retires beyond the item running now, which it waits for
+     * A flush never waits for held retires beyond the item running now, which it waits for
      * anyway (the item was popped before the worker saw no flusher, so queued before the flush
      * flipped the colors). But an item may block while entries queued after it began wait
-     * inactive for the slots held back (a barrier of max_active parties): the carrier's monitor
-     * revokes a blocked carrier and flushes its batch, and an unbound worker is not
-     * concurrency-managed, so its held retires are made revocable instead. While it runs an item
-     * holding retires its {@link #held} word carries the item's stamp; the monitor, seeing the
-     * same stamp in two passes, CASes it to {@link #HELD_REVOKED} and gives them back
-     * ({@link #revokeHeld}); the worker's CAS back to 0 at the end of the item then fails, and it
-     * drops its copy. The stamps are unique, so the monitor's CAS succeeds only if the fields it
-     * read were the ones held during that item. Measured cost: a release store and a CAS on this
-     * worker's own line per item, against an atomic add on the producers' line.
-     *
-     * <p>CONTEXT: this unbound worker, between items.
+     * inactive for the slots held back (a barrier of max_active parties): the monitor revokes a
+     * blocked carrier and flushes its batch, and an unbound worker is not concurrency-managed,
+     * so its held retires are made revocable instead. While it runs an item holding retires,
+     * its held word carries the item's stamp; the monitor, seeing the same stamp in two passes,
+     * CASes it to HELD_REVOKED and gives them back (revokeHeld); the worker's CAS back to 0 at
+     * the end of the item then fails, and it drops its copy. The stamps are unique, so the
+     * monitor's CAS succeeds only if the fields it read were the ones held during that item.
+     * Cost: a release store and a CAS on this worker's own line per item, against an atomic add
+     * on the producers' line.
      */
-    private void holdRetire(PoolWorkqueue pwq, int color) {
-        if (heldPwq != pwq) {
-            giveHeldBack();
-            heldPwq = pwq;
-        }
-        heldDelta += PoolWorkqueue.retireDelta(color);
-        if (++heldCount >= WorkerPool.RETIRE_BATCH) {
-            giveHeldBack();
-        }
-    }
 
     /** Gives the held retires back now (their completions first). CONTEXT: this worker, between items. */
     void giveHeldBack() {
-        final int n = heldCount;
-        if (n == 0) {
-            return;
-        }
-        PoolWorkqueue p = heldPwq;
-        long d = heldDelta;
-        heldPwq = null;
-        heldDelta = 0;
-        heldCount = 0;
-        p.wq.completed.add(n); // before the retire: whoever sees the counts drop sees these completions
-        p.retireBatch(d, true);
+        heldRetires.flush();
     }
 
     /**
@@ -713,21 +684,21 @@ final class Worker implements Runnable {
      * held retires back unless the monitor took them over already. CONTEXT: this unbound worker.
      */
     private void giveHeldBackInItem() {
-        if (heldCount != 0 && HELD.compareAndSet(this, holdStamp, 0L)) {
+        if (heldRetires.count != 0 && HELD.compareAndSet(this, holdStamp, 0L)) {
             giveHeldBack();
         }
     }
 
     /** The unbound worker's retire-holding while idle: given back after a few empty polls, or at once when wanted. */
     private void giveHeldBackWhenIdle(int idleRounds) {
-        if (heldCount != 0 && (idleRounds >= WorkerPool.RETIRE_IDLE_ROUNDS || heldPwq.wantsPromptRetire())) {
+        if (heldRetires.count != 0 && (idleRounds >= WorkerPool.RETIRE_IDLE_ROUNDS || heldRetires.pwq.wantsPromptRetire())) {
             giveHeldBack();
         }
     }
 
     /** Tests: how many finished instances this unbound worker holds back now. CONTEXT: this worker. */
     int heldCount() {
-        return heldCount;
+        return heldRetires.count;
     }
 
     /** The monitor: the item stamp seen in {@link #held} now (0 or negative when nothing is revocable). */
@@ -737,17 +708,17 @@ final class Worker implements Runnable {
 
     /**
      * The monitor saw this worker in the same item, holding retires, in two passes: takes them
-     * over and gives them back (see {@link #holdRetire}). CONTEXT: the monitor thread.
+     * over and gives them back (see the section "held retires" below). CONTEXT: the monitor thread.
      */
     void revokeHeld(long stamp) {
-        PoolWorkqueue p = heldPwq; // published by the release store of stamp; stable while it stays
-        long d = heldDelta;
-        int n = heldCount;
+        final RetireBatch b = heldRetires;
+        PoolWorkqueue p = b.pwq; // published by the release store of stamp; stable while it stays
+        long d = b.delta;
+        int n = b.count;
         if (p == null || n == 0 || !HELD.compareAndSet(this, stamp, HELD_REVOKED)) {
             return; // the item ended meanwhile: the worker gives them back itself
         }
-        p.wq.completed.add(n);
-        p.retireBatch(d, false);
+        RetireBatch.apply(p, d, n, false);
     }
 
     /** The per-workqueue counters a worker or the monitor bumps. */

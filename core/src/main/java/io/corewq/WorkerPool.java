@@ -362,15 +362,7 @@ final class WorkerPool {
      * <p>CONTEXT: the run-slot holder, between items.
      */
     void retireLater(PoolWorkqueue pwq, int color) {
-        final RetireBatch b = batch;
-        if (b.pwq != pwq) {
-            flushRetires();
-            b.pwq = pwq;
-        }
-        b.delta += PoolWorkqueue.retireDelta(color);
-        if (++b.count >= RETIRE_BATCH) {
-            flushRetires();
-        }
+        batch.add(pwq, color);
         // A pwq that wants its counts now (wantsPromptRetire) is flushed by the holder's very next
         // step: beforeItem when it pops an item, flushRetiresWhenIdle when it finds none.
     }
@@ -402,18 +394,7 @@ final class WorkerPool {
 
     /** Retires the batch. CONTEXT: as {@link #retireLater}, or the revoker of the slot. */
     void flushRetires() {
-        final RetireBatch b = batch;
-        if (b.count == 0) {
-            return;
-        }
-        PoolWorkqueue p = b.pwq;
-        long d = b.delta;
-        int n = b.count;
-        b.pwq = null;
-        b.delta = 0;
-        b.count = 0;
-        p.wq.completed.add(n); // before the retire: whoever sees the counts drop sees these completions
-        p.retireBatch(d, true);
+        batch.flush();
     }
 
     /**
@@ -425,28 +406,6 @@ final class WorkerPool {
         final RetireBatch b = batch;
         PoolWorkqueue p = b.pwq;
         return p != null && b.count != 0 && !p.inactive.isEmpty();
-    }
-
-    /** Padding before the batch fields (superclass fields are laid out first). */
-    @SuppressWarnings("unused")
-    private static class RetireBatchPad0 {
-        long p00, p01, p02, p03, p04, p05, p06, p07;
-    }
-
-    /** The batch fields: written by the carrier on every item, so on a cache line of their own. */
-    private static class RetireBatchFields extends RetireBatchPad0 {
-        /** The pool_workqueue whose finished instances are not retired yet, or null. */
-        PoolWorkqueue pwq;
-        /** Sum of their {@link PoolWorkqueue#retireDelta}s. */
-        long delta;
-        /** How many there are. */
-        int count;
-    }
-
-    /** A carrier's batched retires (see {@link #retireLater}); padded on both sides. */
-    @SuppressWarnings("unused")
-    private static final class RetireBatch extends RetireBatchFields {
-        long p10, p11, p12, p13, p14, p15, p16, p17;
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An unbound worker holds the retires of up to {@link WorkerPool#RETIRE_BATCH} finished items
- * back (Worker.holdRetire) while the pwq's limit is at least {@link Worker#HOLD_MIN_LIMIT}. The
+ * back (Worker.heldRetires) while the pwq's limit is at least {@link Worker#HOLD_MIN_LIMIT}. The
  * held instances keep their active slots and color tickets until given back. These tests pin
  * down where that must never show: a flush, and entries waiting inactive for a slot held by a
  * worker that is blocked in an item (a barrier of max_active parties).
@@ -42,17 +42,12 @@ class HeldRetiresTest {
      * A worker runs a streak of no-op items, holding some of their retires, and then an item that
      * blocks, without telling corewq, until every other slot of the pwq is taken by a party of a
      * barrier (the parties wait for each other). The held slots keep parties inactive: only the
-     * monitor's take-over (revokeHeld) lets them run. With it disabled this test fails every attempt that reaches the barrier holding
-     * retires (the bounded flush times out with a dump).
+     * monitor's take-over (revokeHeld) lets them run. With it disabled this test fails every
+     * attempt that reaches the barrier holding retires (the bounded flush times out with a dump).
      */
     @Test
     void slotsHeldByABlockedWorkerAreTakenOverByTheMonitor() {
-        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build()) {
-            Workqueue wq = rt.allocWorkqueue("held_barrier", UNBOUND, LIMIT);
-            int exercised = barrierRounds(wq, false);
-            assertTrue(exercised > 0, "no round reached the blocking item with retires held: the test proved nothing");
-            assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
-        }
+        barrier("held_barrier", false);
     }
 
     /**
@@ -63,9 +58,14 @@ class HeldRetiresTest {
      */
     @Test
     void aBlockingHintGivesHeldRetiresBackAtOnce() {
+        barrier("held_hint", true);
+    }
+
+    /** Runs {@link #barrierRounds} on a fresh runtime and workqueue {@code name} of limit LIMIT; nothing is left in flight. */
+    private static void barrier(String name, boolean hint) {
         try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).build()) {
-            Workqueue wq = rt.allocWorkqueue("held_hint", UNBOUND, LIMIT);
-            int exercised = barrierRounds(wq, true);
+            Workqueue wq = rt.allocWorkqueue(name, UNBOUND, LIMIT);
+            int exercised = barrierRounds(wq, hint);
             assertTrue(exercised > 0, "no round reached the blocking item with retires held: the test proved nothing");
             assertEquals(0, wq.stats().inFlight(), () -> rt.dump());
         }
