@@ -26,7 +26,7 @@ import java.util.List;
  * entry. {@code head} and {@code tail} sit on separate cache lines: producers only touch
  * {@code tail} and the previous entry, the consumer {@code head} and the entries it takes.
  */
-final class NodeQueue extends NodeQueueTail {
+final class NodeQueue extends NodeQueuePad2 {
     private static final VarHandle HEAD;
     private static final VarHandle NEXT;
 
@@ -136,10 +136,18 @@ final class NodeQueue extends NodeQueueTail {
     }
 }
 
-/** Padding, then the consumer's field. */
+/**
+ * Padding before the consumer's line. The int fills the gap after the object header, where the
+ * JVM's field layout would otherwise put a subclass's field (next to the previous object).
+ */
 @SuppressWarnings("unused")
-abstract class NodeQueueHead {
+abstract class NodeQueuePad0 {
+    int gap0;
     long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The consumer's line: {@code head}, and the stub the consumer compares entries with. */
+abstract class NodeQueueHead extends NodeQueuePad0 {
     /** The consumer (release store); any thread reads: the oldest entry not taken, or the stub. */
     volatile Node head;
     /** Immutable: the permanent stub entry. */
@@ -151,9 +159,19 @@ abstract class NodeQueueHead {
     }
 }
 
-/** Padding, then the producers' field, then padding. */
+/** Padding between the consumer's line and the producers'. */
 @SuppressWarnings("unused")
-abstract class NodeQueueTail extends NodeQueueHead {
+abstract class NodeQueuePad1 extends NodeQueueHead {
+    int gap1;
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+
+    NodeQueuePad1(Node stub) {
+        super(stub);
+    }
+}
+
+/** The producers' field. */
+abstract class NodeQueueTail extends NodeQueuePad1 {
     static final VarHandle TAIL;
 
     static {
@@ -164,13 +182,21 @@ abstract class NodeQueueTail extends NodeQueueHead {
         }
     }
 
-    long p10, p11, p12, p13, p14, p15, p16, p17;
     /** Producers, exchange: the newest entry (or the stub). */
     volatile Node tail;
-    long p20, p21, p22, p23, p24, p25, p26, p27;
 
     NodeQueueTail(Node stub) {
         super(stub);
         this.tail = stub;
+    }
+}
+
+/** Padding after the producers' line (a class of its own: the layout puts a class's longs before its references). */
+@SuppressWarnings("unused")
+abstract class NodeQueuePad2 extends NodeQueueTail {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+
+    NodeQueuePad2(Node stub) {
+        super(stub);
     }
 }

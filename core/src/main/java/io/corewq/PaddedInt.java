@@ -37,9 +37,13 @@ final class PaddedInt extends PaddedIntValue {
     }
 }
 
-/** Padding before the value. */
+/**
+ * Padding before the value. The int fills the gap after the object header, where the JVM's field
+ * layout would otherwise put the subclass's value (next to the previous object in memory).
+ */
 @SuppressWarnings("unused")
 abstract class PaddedIntPad {
+    int gap;
     long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 

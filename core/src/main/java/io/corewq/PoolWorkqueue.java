@@ -35,13 +35,11 @@ import java.util.List;
  */
 final class PoolWorkqueue {
     private static final VarHandle WORD;
-    private static final VarHandle PUMPING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WORD = l.findVarHandle(PoolWorkqueue.class, "word", long.class);
-            PUMPING = l.findVarHandle(PoolWorkqueue.class, "pumping", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,8 +77,11 @@ final class PoolWorkqueue {
      * however long the backlog (ordered workqueues park nearly every entry).
      */
     final NodeQueue inactive = new NodeQueue();
-    /** 1 while a thread pumps the inactive list. CAS. */
-    private volatile int pumping;
+    /**
+     * 1 while a thread pumps the inactive list. CAS. On its own cache line: the worker going down
+     * an ordered chain writes it twice per item, and producers read the fields above on every queue.
+     */
+    private final PaddedInt pumping = new PaddedInt();
 
     PoolWorkqueue(Workqueue wq, WorkerPool pool, int maxActive) {
         this.wq = wq;
@@ -167,7 +168,7 @@ final class PoolWorkqueue {
      */
     private void pump(boolean fromRetire) {
         while (activeOf(word) < limit && !inactive.isEmpty()) {
-            if (!PUMPING.compareAndSet(this, 0, 1)) {
+            if (!pumping.compareAndSet(0, 1)) {
                 return;
             }
             try {
@@ -177,7 +178,7 @@ final class PoolWorkqueue {
                     pool.push(n, fromRetire);
                 }
             } finally {
-                pumping = 0;
+                pumping.set(0);
             }
         }
     }
@@ -221,11 +222,11 @@ final class PoolWorkqueue {
      * @return the activated entry the caller must run next, or null (the caller retires as usual)
      */
     Node takeNextInactive() {
-        if (!pool.worklist.isEmpty() || !PUMPING.compareAndSet(this, 0, 1)) {
+        if (!pool.worklist.isEmpty() || !pumping.compareAndSet(0, 1)) {
             return null;
         }
         Node n = inactive.hasTwo() ? inactive.poll() : null; // re-checked: another pumper may have taken some
-        pumping = 0;
+        pumping.set(0);
         // A retire on another worker that found the pump turn taken left its free slot to us. With
         // limit 1 there is none: the only slot is the one passed on (setLimit writes limit before
         // it tries the turn, so a raise is seen here).
@@ -349,7 +350,7 @@ final class PoolWorkqueue {
      * pump turn (so none is activated meanwhile), or empty if the turn stays busy.
      */
     List<Node> inactiveSnapshot(int limit) {
-        for (int tries = 0; !PUMPING.compareAndSet(this, 0, 1); tries++) {
+        for (int tries = 0; !pumping.compareAndSet(0, 1); tries++) {
             if (tries == 1000) {
                 return List.of();
             }
@@ -358,7 +359,7 @@ final class PoolWorkqueue {
         try {
             return inactive.snapshot(limit);
         } finally {
-            pumping = 0;
+            pumping.set(0);
             pump(); // a retire that found the turn taken left the activation to us
         }
     }

@@ -50,9 +50,13 @@ final class RetireBatch extends RetireBatchFields {
     }
 }
 
-/** Padding before the batch fields (superclass fields are laid out first). */
+/**
+ * Padding before the batch fields (superclass fields are laid out first). The int fills the gap
+ * after the object header, where the layout would otherwise put the subclass's {@code count}.
+ */
 @SuppressWarnings("unused")
 class RetireBatchPad0 {
+    private int gap;
     private long p00, p01, p02, p03, p04, p05, p06, p07;
 }
 
