@@ -56,6 +56,12 @@ final class Worker implements Runnable {
 
     /** Workers whose thread came from a user factory find themselves here. */
     private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+    /**
+     * Set (for good) before the first worker runs on a thread of a user factory: until then no
+     * thread has {@link #CURRENT} set, and {@link #current()} skips the thread-local lookup (a
+     * miss, on every {@code queue()} from a thread that is not a worker).
+     */
+    private static volatile boolean foreignThreads;
 
     /** Immutable. */
     final WorkerPool pool;
@@ -165,7 +171,7 @@ final class Worker implements Runnable {
         if (t instanceof WorkerThread) {
             return ((WorkerThread) t).worker;
         }
-        return CURRENT.get();
+        return foreignThreads ? CURRENT.get() : null;
     }
 
     /** The calling thread as a worker of {@code rt}, or null. */
@@ -183,6 +189,7 @@ final class Worker implements Runnable {
     public void run() {
         boolean ownThread = Thread.currentThread() instanceof WorkerThread;
         if (!ownThread) {
+            foreignThreads = true; // before the set: a thread that reads false cannot be this one
             CURRENT.set(this);
         }
         try {

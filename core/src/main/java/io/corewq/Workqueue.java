@@ -64,10 +64,13 @@ public final class Workqueue implements AutoCloseable {
     static final class PodSet {
         final PoolWorkqueue[] pods;
         final PoolWorkqueue[] byCpu;
+        /** The only pod's pwq (every CPU's), or null when there are several. */
+        final PoolWorkqueue single;
 
         PodSet(PoolWorkqueue[] pods, PoolWorkqueue[] byCpu) {
             this.pods = pods;
             this.byCpu = byCpu;
+            this.single = pods.length == 1 ? pods[0] : null;
         }
     }
 
@@ -191,8 +194,23 @@ public final class Workqueue implements AutoCloseable {
         if (claim == -1L) {
             return false;
         }
-        insertClaimed(w, claim, pwqFor(rt.localCpu()));
+        insertClaimed(w, claim, localPwq());
         return true;
+    }
+
+    /**
+     * The pwq {@code queue()} puts the caller's item on: the local CPU's. An unbound workqueue with
+     * a single pod (an ordered one always) has the same pwq for every CPU, so it skips the lookup
+     * of the caller's CPU (two thread-local reads for a thread that is not a worker).
+     */
+    private PoolWorkqueue localPwq() {
+        if (unbound) {
+            PoolWorkqueue only = pods.single;
+            if (only != null) {
+                return only;
+            }
+        }
+        return pwqFor(rt.localCpu());
     }
 
     /**
@@ -323,7 +341,7 @@ public final class Workqueue implements AutoCloseable {
             if (pwq.enqueue(n)) {
                 return;
             }
-            pwq = pwqFor(rt.localCpu()); // it retired meanwhile (applyAttrs): a current pod
+            pwq = localPwq(); // it retired meanwhile (applyAttrs): a current pod
         }
     }
 

@@ -131,6 +131,33 @@ class QueueingTest extends RuntimeTestBase {
     }
 
     @Test
+    void workersOnThreadsOfAUserFactoryKnowTheirCpu() {
+        // Worker.current() finds such a worker through a thread-local, not the thread's class
+        try (CpuRuntime own = CpuRuntime.builder().threadFactory(r -> new Thread(r, "user-factory")).build()) {
+            Workqueue wq = own.allocWorkqueue("t", Set.of(), 0);
+            for (int cpu : own.cpus()) {
+                AtomicInteger ranOn = new AtomicInteger(-2);
+                AtomicInteger chainedOn = new AtomicInteger(-2);
+                AtomicReference<Class<?>> thread = new AtomicReference<>();
+                CountDownLatch done = new CountDownLatch(1);
+                Work chained = new Work(() -> {
+                    chainedOn.set(CpuRuntime.currentCpu());
+                    done.countDown();
+                });
+                assertTrue(wq.queueOn(cpu, new Work(() -> {
+                    ranOn.set(CpuRuntime.currentCpu());
+                    thread.set(Thread.currentThread().getClass());
+                    wq.queue(chained); // from a carrier: stays on its CPU
+                })));
+                Bounded.await(done);
+                assertEquals(Thread.class, thread.get(), "not a thread of the user's factory");
+                assertEquals(cpu, ranOn.get());
+                assertEquals(cpu, chainedOn.get(), "queue() from CPU " + cpu + "'s carrier left the CPU");
+            }
+        }
+    }
+
+    @Test
     void queueOnRunsInThatCpusPoolAndQueueFromACarrierStaysThere() {
         Workqueue wq = rt.allocWorkqueue("t", Set.of(), 0);
         for (int round = 0; round < 50; round++) {
