@@ -20,13 +20,7 @@ class RetireBatchTest extends RuntimeTestBase {
     void aFlushLeavesNothingCountedInFlight() {
         Workqueue wq = rt.allocWorkqueue("batch_flush", EnumSet.noneOf(WqFlag.class), Workqueue.MAX_ACTIVE);
         int[] cpus = rt.cpus().toArray();
-        int perProducer = 20_000;
-        AtomicLong ran = new AtomicLong();
-        RingProducers.stream(2, perProducer, ran, (p, item) -> wq.queueOn(cpus[p % cpus.length], item));
-        Bounded.run("flush", wq::flush);
-        assertEquals(2L * perProducer, ran.get(), () -> rt.dump());
-        assertEquals(0, wq.stats().inFlight(), () -> "counts left batched after a flush\n" + rt.dump());
-        assertEquals(2L * perProducer, wq.stats().completed());
+        RingProducers.streamThenFlushIsExact(rt, wq, 20_000, "batched", (p, item) -> wq.queueOn(cpus[p % cpus.length], item));
     }
 
     @Test

@@ -1,6 +1,8 @@
 // Test helper: producer threads that each queue a number of reusable items, taken round a ring, then are joined (bounded).
 package io.corewq;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 
@@ -34,5 +36,20 @@ final class RingProducers {
             threads[p].start();
         }
         Bounded.join("producers", threads);
+    }
+
+    /**
+     * Streams from two producers as {@link #stream}, flushes {@code wq} (bounded), and asserts
+     * that the counts are exact afterwards: every item ran, none is counted in flight (none left
+     * {@code deferred}, e.g. "batched" or "held", after the flush) and every one is completed.
+     */
+    static void streamThenFlushIsExact(CpuRuntime rt, Workqueue wq, int perProducer, String deferred,
+            BiPredicate<Integer, Work> queue) {
+        AtomicLong ran = new AtomicLong();
+        stream(2, perProducer, ran, queue);
+        Bounded.run("flush", wq::flush);
+        assertEquals(2L * perProducer, ran.get(), () -> rt.dump());
+        assertEquals(0, wq.stats().inFlight(), () -> "counts left " + deferred + " after a flush\n" + rt.dump());
+        assertEquals(2L * perProducer, wq.stats().completed());
     }
 }
