@@ -45,6 +45,12 @@ class FieldLayoutTest {
         assertIsolated(RetireBatch.class, Set.of("pwq", "delta", "count"));
     }
 
+    @Test
+    void executorRegistryStripesDoNotShareLines() throws Exception {
+        // each submitting thread appends to its own stripe: two stripes must not share a line
+        assertIsolated(Class.forName("io.corewq.exec.JobRegistry$Stripe"), Set.of("slots", "size"));
+    }
+
     /**
      * Asserts that no field outside {@code group} other than padding, nor the object's header, nor
      * the objects before and after it, can share a cache line with the fields named {@code group}.

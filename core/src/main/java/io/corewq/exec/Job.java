@@ -51,6 +51,12 @@ final class Job implements Runnable {
     private volatile int irq;
     /** Any thread, CAS once: whether execute() has taken this job (task futures create theirs early). */
     private volatile int claimed;
+    /** The registry's membership word: 1 while the executor counts this job live (see {@link JobRegistry}). */
+    volatile int registered;
+    /** Written under the stripe's monitor when registered: where the registry keeps this job. */
+    JobRegistry.Stripe home;
+    /** Written under {@link #home}'s monitor; read without it as a hint (see {@link JobRegistry#remove}). */
+    int slot;
 
     Job(WorkqueueExecutor owner, Runnable body, boolean delayed) {
         this.owner = owner;

@@ -8,10 +8,8 @@ import io.corewq.WqFlag;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +80,7 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
     /** Any thread: live jobs (accepted, not retired). Incremented before the run state is read. */
     private final AtomicLong live = new AtomicLong();
     /** Any thread: the live jobs themselves, for shutdownNow, the shutdown policies and the queue view. */
-    final Set<Job> jobs = ConcurrentHashMap.newKeySet();
+    final JobRegistry jobs = new JobRegistry();
     /** Any thread: submission order. */
     private final AtomicLong sequencer = new AtomicLong();
     /** Guards the move to TERMINATED; its condition wakes awaitTermination. */

@@ -12,8 +12,10 @@
  * {@link java.util.concurrent.FutureTask} subclass for {@code submit} and {@code schedule}), and the
  * interrupt hand-shake described below. The executor keeps a registry of its live jobs (accepted and
  * not finished: queued, armed on a timer, or running) and a counter of them. The registry exists for
- * {@code shutdownNow} (which must find the pending and the running ones) and for the shutdown
- * policies of the scheduled executor; the counter drives termination.
+ * {@code shutdownNow} (which must find the pending and the running ones), the queue view and the
+ * shutdown policies of the scheduled executor; the counter drives termination. The registry
+ * ({@code JobRegistry}) is striped by submitting thread: registering costs an
+ * uncontended monitor and allocates nothing, and retiring is a CAS on the job's own membership word.
  *
  * <p><b>Exactly-once retirement.</b> A job leaves the registry exactly once, by whoever owns its end:
  * the worker that ran its last instance, or the thread whose {@link io.corewq.Work#cancel()}
