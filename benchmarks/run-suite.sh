@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole JMH suite: "full" writes benchmarks/results/*.json and the charts (docs/BENCHMARKS.md); "smoke" runs every benchmark once (CI); "rounds [N]" runs the headline queue rows in N interleaved rounds.
+# Runs the whole JMH suite: "full" writes benchmarks/results/*.json and the charts (docs/BENCHMARKS.md); "smoke" runs every benchmark once (CI); "rounds [N]" runs the headline queue rows in N interleaved rounds; "scaling" runs the queue rows with 1, 2, 4, ... producers up to the CPU count.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=benchmarks/target/corewq.jar
@@ -30,8 +30,27 @@ if [ "$mode" = rounds ]; then
   java -jar "$jar" summary benchmarks/results/queue-rounds-*.json | tee benchmarks/results/queue-rounds.txt
   exit 0
 fi
+if [ "$mode" = scaling ]; then
+  # queue throughput against producers: 1, 2, 4, ... and the CPU count itself, one fork each,
+  # the corewq rows beside TPE and FJP; then docs/charts/queue-scaling.svg
+  cpus=$(nproc)
+  counts=()
+  for ((t = 1; t < cpus; t *= 2)); do counts+=("$t"); done
+  counts+=("$cpus")
+  mkdir -p benchmarks/results
+  files=()
+  for t in "${counts[@]}"; do
+    echo "== $t producers on $cpus CPUs =="
+    f="benchmarks/results/queue-scaling-$cpus-cpus-t$t.json"
+    java -jar "$jar" jmh QueueScalingBench -t "$t" -p executor=corewq,corewq-unbound,corewq-ordered,tpe,fjp \
+      -f 1 -wi 2 -w 1s -i 3 -r 2s -foe true -prof gc -rf json -rff "$f" | grep -E '^QueueScalingBench\.producers ' || true
+    files+=("$f")
+  done
+  java -jar "$jar" charts --out docs/charts "${files[@]}" | grep queue-scaling || true
+  exit 0
+fi
 if [ "$mode" != full ]; then
-  echo "usage: benchmarks/run-suite.sh [full|smoke|rounds [N]]" >&2
+  echo "usage: benchmarks/run-suite.sh [full|smoke|rounds [N]|scaling]" >&2
   exit 2
 fi
 

@@ -20,7 +20,9 @@ import java.util.Map;
  *   <li>{@code ping-pong-latency.svg}: p50, p99 and p99.9 round trips of every
  *       {@code PingPongBench} row and gap (log scale);</li>
  *   <li>{@code hotplug-latency.svg}: {@code HotplugBench} offline+online time against the
- *       number of pending items, with JMH's error.</li>
+ *       number of pending items, with JMH's error;</li>
+ *   <li>{@code queue-scaling.svg}: ops/s of every {@code QueueScalingBench} row against the
+ *       number of producers (JMH threads), with JMH's error.</li>
  * </ul>
  * A chart whose benchmark is in none of the files is skipped (and said so). Later files win
  * when two hold the same row.
@@ -64,6 +66,7 @@ public final class ChartsCommand {
         write(out, dir.resolve("queue-throughput.svg"), queueChart(rows));
         write(out, dir.resolve("ping-pong-latency.svg"), pingChart(rows));
         write(out, dir.resolve("hotplug-latency.svg"), hotplugChart(rows));
+        write(out, dir.resolve("queue-scaling.svg"), scalingChart(rows));
         return 0;
     }
 
@@ -136,6 +139,37 @@ public final class ChartsCommand {
             }
         }
         return BarChart.svg("Queue throughput, reusable no-op item", "M items/s", List.of("1 producer", "2 producers"), series,
+                values, errors, false);
+    }
+
+    /** QueueScalingBench: one group per producer count found, one series per executor (unpinned producers). */
+    static String scalingChart(List<Row> rows) {
+        java.util.TreeSet<Integer> counts = new java.util.TreeSet<>();
+        Map<String, Map<Integer, double[]>> byRow = new LinkedHashMap<>(); // executor -> producers -> [score, error]
+        for (Row r : rows) {
+            if (r.benchmark().endsWith("QueueScalingBench.producers") && r.param("placement").equals("os")) {
+                counts.add(r.threads());
+                byRow.computeIfAbsent(r.param("executor"), k -> new java.util.HashMap<>())
+                        .put(r.threads(), new double[] {r.score() / 1e6, r.error() / 1e6});
+            }
+        }
+        if (byRow.isEmpty()) {
+            return null;
+        }
+        List<Integer> groups = new ArrayList<>(counts);
+        List<String> series = new ArrayList<>(byRow.keySet());
+        double[][] values = new double[groups.size()][series.size()];
+        double[][] errors = new double[groups.size()][series.size()];
+        List<String> labels = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            labels.add(groups.get(g) + (groups.get(g) == 1 ? " producer" : " producers"));
+            for (int k = 0; k < series.size(); k++) {
+                double[] v = byRow.get(series.get(k)).getOrDefault(groups.get(g), new double[] {Double.NaN, Double.NaN});
+                values[g][k] = v[0];
+                errors[g][k] = v[1];
+            }
+        }
+        return BarChart.svg("Queue throughput against producers, reusable no-op item", "M items/s", labels, series,
                 values, errors, false);
     }
 
