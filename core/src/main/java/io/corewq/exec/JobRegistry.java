@@ -39,7 +39,8 @@ import java.util.Set;
  *
  * <p>Compared with the {@code ConcurrentHashMap} key set it replaces, a task no longer allocates a
  * map node or hashes into a shared table, and a worker retiring a job writes only the job and its
- * slot: the burst {@code execute} benchmark went from about 220 to 120 ns per task.
+ * slot: the burst {@code execute} benchmark went from 211 ns and 168 B to 156 ns and 144 B per
+ * task (docs/BENCHMARKS.md, executor adapter).
  */
 final class JobRegistry implements Iterable<Job> {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Job[].class);
@@ -75,7 +76,7 @@ final class JobRegistry implements Iterable<Job> {
 
     /** Registers {@code j}, which must not be registered now. CONTEXT: any thread. */
     void add(Job j) {
-        int h = Thread.currentThread().hashCode();
+        int h = System.identityHashCode(Thread.currentThread()); // not hashCode(): a Thread subclass may override it
         stripes[(h ^ (h >>> 16)) & (stripes.length - 1)].append(j);
     }
 
