@@ -89,11 +89,8 @@ final class JobRegistry implements Iterable<Job> {
         if (!REGISTERED.compareAndSet(j, 1, 0)) {
             return false;
         }
-        Job[] a = j.home.slots;
-        int i = j.slot;
-        if (i < a.length) {
-            SLOT.compareAndSet(a, i, j, null); // best effort: see the class comment
-        }
+        // best effort, see the class comment; the index fits: arrays only grow, slots only move down
+        SLOT.compareAndSet(j.home.slots, j.slot, j, null);
         return true;
     }
 

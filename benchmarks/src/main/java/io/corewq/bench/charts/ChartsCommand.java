@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * {@code java -jar corewq.jar charts [--out docs/charts] benchmarks/results/*.json}. Reads every
@@ -115,48 +118,37 @@ public final class ChartsCommand {
         return rows;
     }
 
+    /** QueueThroughputBench: its 1- and 2-producer columns (a missing one leaves a gap), one series per executor. */
     static String queueChart(List<Row> rows) {
-        Map<String, double[][]> byRow = new LinkedHashMap<>(); // name -> [producers-1][score, error]
-        for (Row r : rows) {
-            if (r.benchmark().endsWith("QueueThroughputBench.oneProducer") || r.benchmark().endsWith("QueueThroughputBench.twoProducers")) {
-                if (!r.param("placement").equals("os")) {
-                    continue;
-                }
-                double[][] v = byRow.computeIfAbsent(r.param("executor"), k -> new double[][] {{Double.NaN, Double.NaN}, {Double.NaN, Double.NaN}});
-                v[Math.min(2, r.threads()) - 1] = new double[] {r.score() / 1e6, r.error() / 1e6};
-            }
-        }
-        if (byRow.isEmpty()) {
-            return null;
-        }
-        List<String> series = new ArrayList<>(byRow.keySet());
-        double[][] values = new double[2][series.size()];
-        double[][] errors = new double[2][series.size()];
-        for (int k = 0; k < series.size(); k++) {
-            for (int g = 0; g < 2; g++) {
-                values[g][k] = byRow.get(series.get(k))[g][0];
-                errors[g][k] = byRow.get(series.get(k))[g][1];
-            }
-        }
-        return BarChart.svg("Queue throughput, reusable no-op item", "M items/s", List.of("1 producer", "2 producers"), series,
-                values, errors, false);
+        return byProducers(rows, b -> b.endsWith("QueueThroughputBench.oneProducer") || b.endsWith("QueueThroughputBench.twoProducers"),
+                List.of(1, 2), "Queue throughput, reusable no-op item");
     }
 
-    /** QueueScalingBench: one group per producer count found, one series per executor (unpinned producers). */
+    /** QueueScalingBench: one group per producer count found, one series per executor. */
     static String scalingChart(List<Row> rows) {
-        java.util.TreeSet<Integer> counts = new java.util.TreeSet<>();
+        return byProducers(rows, b -> b.endsWith("QueueScalingBench.producers"), null,
+                "Queue throughput against producers, reusable no-op item");
+    }
+
+    /**
+     * M items/s of the queue rows whose benchmark {@code bench} accepts (unpinned producers only),
+     * grouped by producer count (JMH threads): the {@code counts} given, or every count found when
+     * null; one series per executor, with JMH's error. Null when no row matches.
+     */
+    private static String byProducers(List<Row> rows, Predicate<String> bench, List<Integer> counts, String title) {
+        TreeSet<Integer> found = new TreeSet<>();
         Map<String, Map<Integer, double[]>> byRow = new LinkedHashMap<>(); // executor -> producers -> [score, error]
         for (Row r : rows) {
-            if (r.benchmark().endsWith("QueueScalingBench.producers") && r.param("placement").equals("os")) {
-                counts.add(r.threads());
-                byRow.computeIfAbsent(r.param("executor"), k -> new java.util.HashMap<>())
+            if (bench.test(r.benchmark()) && r.param("placement").equals("os")) {
+                found.add(r.threads());
+                byRow.computeIfAbsent(r.param("executor"), k -> new HashMap<>())
                         .put(r.threads(), new double[] {r.score() / 1e6, r.error() / 1e6});
             }
         }
         if (byRow.isEmpty()) {
             return null;
         }
-        List<Integer> groups = new ArrayList<>(counts);
+        List<Integer> groups = counts != null ? counts : new ArrayList<>(found);
         List<String> series = new ArrayList<>(byRow.keySet());
         double[][] values = new double[groups.size()][series.size()];
         double[][] errors = new double[groups.size()][series.size()];
@@ -169,8 +161,7 @@ public final class ChartsCommand {
                 errors[g][k] = v[1];
             }
         }
-        return BarChart.svg("Queue throughput against producers, reusable no-op item", "M items/s", labels, series,
-                values, errors, false);
+        return BarChart.svg(title, "M items/s", labels, series, values, errors, false);
     }
 
     static String pingChart(List<Row> rows) {
