@@ -9,16 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * The threads that execute work, and their worklist.
  *
  * <h2>Per-CPU pools: the carrier and the run slot</h2>
  * A per-CPU pool (normal or high priority) has one <b>run slot</b>. Its holder, the <b>carrier</b>,
- * is the only thread that polls the worklist (a JCTools MPSC queue, so the consumer side needs no
- * atomic instruction) and runs the items one after another; the normal pool's carrier also
+ * is the only thread that polls the worklist (a {@link Worklist}, MPSC, so the consumer side needs
+ * no atomic instruction) and runs the items one after another; the normal pool's carrier also
  * services the CPU's timer. Producers offer an entry and wake the carrier only if it announced
  * that it parks:
  * <pre>
@@ -86,7 +84,7 @@ final class WorkerPool {
     CpuTimer timer;
 
     /** Producers: any thread. Consumer: the slot holder (per-CPU) or any worker (unbound). */
-    final MessagePassingQueue<Node> worklist;
+    final Worklist worklist;
 
     /** Per-CPU: the carrier (run-slot holder); null while vacant. Set by hand-off or CAS. */
     volatile Worker holder;
@@ -152,11 +150,10 @@ final class WorkerPool {
         this.highpri = highpri;
         this.id = id;
         this.cpumask = cpumask;
-        // An MPSC array queue that only allocates when a burst overruns a chunk and can be iterated
-        // (weakly consistent) for dumps; JCTools' atomic flavour, which needs no sun.misc.Unsafe (its
-        // memory-access methods warn on JDK 24+ and are on their way out). Unbound pools have several
-        // consumers: they take turns through pollUnbound().
-        this.worklist = new MpscUnboundedAtomicArrayQueue<>(1024);
+        // An MPSC array queue that recycles its arrays (no backlog makes it allocate) and can be
+        // iterated (weakly consistent) for dumps. Unbound pools have several consumers: they take
+        // turns through pollUnbound().
+        this.worklist = new Worklist();
         this.maxSpinners = Math.max(1, cpumask.size());
     }
 

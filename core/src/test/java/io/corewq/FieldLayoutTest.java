@@ -41,6 +41,12 @@ class FieldLayoutTest {
     }
 
     @Test
+    void worklistConsumerAndProducerFieldsSitOnSeparateLines() throws Exception {
+        assertIsolated(Worklist.class, Set.of("cIndex", "consumerChunk", "cBase", "cSlots"));
+        assertIsolated(Worklist.class, Set.of("pIndex", "producerChunk", "pBase", "pSlots"));
+    }
+
+    @Test
     void retireBatchFieldsHaveTheirLinesToThemselves() throws Exception {
         assertIsolated(RetireBatch.class, Set.of("pwq", "delta", "count"));
     }
