@@ -12,9 +12,10 @@ import java.util.NoSuchElementException;
  * publishes the hand-over between them).
  *
  * <h2>Implementation overview</h2>
- * Entries sit in a chain of fixed-size arrays ({@link Chunk}s of {@link #CHUNK} slots). Entry
- * number {@code i} (counted from 0 since the queue was made) lives in slot {@code i - base} of the
- * chunk whose {@code base} is the multiple of {@code CHUNK} at or below {@code i}.
+ * Entries sit in a chain of fixed-size arrays ({@link Chunk}s of {@link #CHUNK} slots; tests use
+ * smaller ones). Entry number {@code i} (counted from 0 since the queue was made) lives in slot
+ * {@code i - base} of the chunk whose {@code base} is the multiple of the chunk size at or below
+ * {@code i}.
  * <pre>
  *   producer:  p = pIndex ; CAS(pIndex, p, p + 2) ; producer chunk's slot[p/2 - base] = n (release)
  *   consumer:  n = consumer chunk's slot[c - base] (acquire) ; slot = null ; cIndex = c + 1 (release)
@@ -43,7 +44,7 @@ import java.util.NoSuchElementException;
  * touched once per chunk.
  */
 final class Worklist extends WorklistPad2 implements Iterable<Node> {
-    /** Slots per chunk, a power of two. */
+    /** Slots per chunk. */
     static final int CHUNK = 1024;
     /** Spare chunks kept for reuse, a power of two. */
     static final int SPARES = 8;
@@ -66,11 +67,15 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
     /** One array of the chain. */
     static final class Chunk {
         /** Written by the producer that holds a slot's number (release), nulled by the consumer. */
-        final Node[] slots = new Node[CHUNK];
+        final Node[] slots;
         /** The number of the entry in {@code slots[0]}; written by the appender before it publishes the chunk. */
         volatile long base;
         /** The chunk after this one; written once per use by the appender (release), null while this is the last. */
         volatile Chunk next;
+
+        Chunk(int size) {
+            slots = new Node[size];
+        }
     }
 
     /** Spare chunks: given by the consumer, taken by the appender (one at a time: the append flag). */
@@ -81,7 +86,12 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
     private volatile long sparesTaken;
 
     Worklist() {
-        super(new Chunk());
+        this(CHUNK);
+    }
+
+    /** A worklist of chunks of {@code chunkSize} slots (tests: small chunks append and recycle often). */
+    Worklist(int chunkSize) {
+        super(new Chunk(chunkSize));
     }
 
     /** Appends {@code n}. CONTEXT: any thread. */
@@ -97,7 +107,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
             long i = p >>> 1;
             long off = i - pBase;
             Node[] slots = pSlots;
-            if (off < CHUNK) {
+            if (off < slots.length) {
                 if (PINDEX.compareAndSet(this, p, p + 2)) {
                     SLOT.setRelease(slots, (int) off, n); // publishes n's fields to the consumer
                     return;
@@ -141,7 +151,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
         long c = cIndex;
         long off = c - cBase;
         Node[] slots = cSlots;
-        if (off == CHUNK) {
+        if (off == slots.length) {
             Chunk ch = consumerChunk;
             Chunk nx = ch.next;
             if (nx == null) {
@@ -186,7 +196,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
     private Chunk takeSpare() {
         long t = sparesTaken;
         if (t == (long) SPARES_GIVEN.getAcquire(this)) {
-            return new Chunk();
+            return new Chunk(pSlots.length);
         }
         int at = (int) (t & (SPARES - 1));
         Chunk ch = (Chunk) SPARE.get(spares, at);
@@ -236,7 +246,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
                     if (off < 0) {
                         return null; // the chunk was recycled under us
                     }
-                    if (off >= CHUNK) {
+                    if (off >= ch.slots.length) {
                         ch = ch.next;
                         continue;
                     }

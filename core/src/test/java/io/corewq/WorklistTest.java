@@ -16,6 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WorklistTest {
     private static final int CHUNK = Worklist.CHUNK;
@@ -28,13 +30,14 @@ class WorklistTest {
         return n;
     }
 
-    @Test
-    void fifoAcrossChunks() {
-        Worklist q = new Worklist();
+    @ParameterizedTest(name = "chunks of {0}")
+    @ValueSource(ints = {CHUNK, 3, 1})
+    void fifoAcrossChunks(int chunk) {
+        Worklist q = new Worklist(chunk);
         assertTrue(q.isEmpty());
         assertNull(q.poll());
         assertNull(q.relaxedPoll());
-        int total = 5 * CHUNK + 7;
+        int total = 5 * chunk + 7;
         List<Node> in = new ArrayList<>();
         for (int round = 0; round < 3; round++) {
             in.clear();
@@ -132,39 +135,47 @@ class WorklistTest {
         assertTrue(allocated < 1024, () -> allocated + " bytes allocated by 0.5 M offers and polls over a backlog of up to 4 chunks");
     }
 
-    @Test
-    void racingProducersLoseNothingAndKeepTheirOrder() {
-        Worklist q = new Worklist();
+    /** Small chunks make every few offers an append and every few polls a recycle, racing the producers. */
+    @ParameterizedTest(name = "chunks of {0}")
+    @ValueSource(ints = {CHUNK, 4, 1})
+    void racingProducersLoseNothingAndKeepTheirOrder(int chunk) {
+        Worklist q = new Worklist(chunk);
         int producers = 4;
         int perProducer = 250_000;
-        Thread[] threads = startProducers(q, producers, perProducer);
-        long[] expected = new long[producers];
         long total = (long) producers * perProducer;
-        long deadline = System.nanoTime() + Bounded.DEFAULT_SECONDS * 1_000_000_000L;
-        int relaxed = 0;
-        for (long got = 0; got < total; ) {
-            Node n = (got & 3) == 0 ? q.relaxedPoll() : q.poll();
-            if (n == null) {
-                relaxed++;
-                long got0 = got;
-                assertTrue(System.nanoTime() < deadline, () -> "consumer starved after " + got0 + " entries; size " + q.size() + "\n" + Bounded.threadDump());
-                Thread.onSpinWait();
-                continue;
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // the consumer runs on a thread of its own: a lost entry would leave poll() waiting for
+        // it, and the bounded join below then fails with a thread dump
+        Thread consumer = new Thread(() -> {
+            long[] expected = new long[producers];
+            for (long got = 0; got < total && errors.isEmpty(); ) {
+                Node n = (got & 3) == 0 ? q.relaxedPoll() : q.poll();
+                if (n == null) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (expected[n.color] != n.seq) {
+                    errors.add("producer " + n.color + " out of order: " + n.seq + ", expected " + expected[n.color]);
+                }
+                expected[n.color] = n.seq + 1;
+                got++;
             }
-            int p = n.color;
-            assertEquals(expected[p], n.seq, "producer " + p + " out of order");
-            expected[p]++;
-            got++;
-        }
+        }, "wl-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        Thread[] threads = startProducers(q, producers, perProducer);
         Bounded.join("producers", threads);
+        Bounded.join("consumer", consumer);
+        assertTrue(errors.isEmpty(), () -> String.join("\n", errors));
         assertTrue(q.isEmpty());
         assertNull(q.poll());
         assertEquals(0, q.size());
     }
 
-    @Test
-    void consumersTakingTurnsSeeEveryEntryOnce() {
-        Worklist q = new Worklist();
+    @ParameterizedTest(name = "chunks of {0}")
+    @ValueSource(ints = {CHUNK, 4, 1})
+    void consumersTakingTurnsSeeEveryEntryOnce(int chunk) {
+        Worklist q = new Worklist(chunk);
         int producers = 3;
         int perProducer = 200_000;
         AtomicInteger turn = new AtomicInteger(); // as an unbound pool's poll turn
@@ -209,6 +220,7 @@ class WorklistTest {
                     }
                 }
             }, "wl-consumer-" + c);
+            consumers[c].setDaemon(true);
         }
         for (Thread t : consumers) {
             t.start();
@@ -239,6 +251,7 @@ class WorklistTest {
                     q.offer(n);
                 }
             }, "wl-producer-" + p);
+            threads[p].setDaemon(true);
             threads[p].start();
         }
         go.countDown();
