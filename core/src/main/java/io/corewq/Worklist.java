@@ -22,8 +22,10 @@ import java.util.NoSuchElementException;
  * </pre>
  * {@code pIndex} holds twice the next entry number; its low bit is the <b>append flag</b>. The
  * producer whose entry is the first of a new chunk CASes the flag on instead of taking the number,
- * links a chunk behind the last one, publishes it as {@code producerChunk}, and then takes its
- * number and clears the flag in one volatile store. Other producers wait while the flag is set
+ * links a chunk behind the last one, publishes it as {@code producerChunk}, then takes its number
+ * and clears the flag in one volatile store, and writes its entry last, as every producer does:
+ * an entry a consumer sees is always counted, so a consumer never waits for a number that nobody
+ * has taken. Other producers wait while the flag is set
  * (for the length of an append: no allocation once chunks are recycled). A producer therefore
  * reads a {@code producerChunk} (and its base and slots, kept beside {@code pIndex} so that a
  * queue dereferences nothing) that holds the number it then takes: the chunk is published before
@@ -119,8 +121,11 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
                 producerChunk = nc;
                 pBase = i;
                 pSlots = nc.slots;
-                SLOT.setRelease(nc.slots, 0, n);
+                // Number i is taken before its slot is written, as on the path above: a consumer
+                // that sees an entry then also sees it counted, so it never waits for a number
+                // nobody has taken yet (isEmpty, and poll's waits, compare with the count).
                 PINDEX.setVolatile(this, p + 2); // takes number i, ends the append, publishes the fields above; volatile: a wake-up check follows
+                SLOT.setRelease(nc.slots, 0, n);
                 return;
             }
         }

@@ -241,6 +241,50 @@ class WorklistTest {
         assertTrue(q.isEmpty());
     }
 
+    /**
+     * A consumer that takes an entry and polls again must be told "empty" at once, however soon
+     * after its producer's append it took the entry: the producer offers its next entry only
+     * after that second poll returned. Chunks of one slot make every offer an append.
+     */
+    @Test
+    void pollAfterTheLastEntryReturnsAtOnce() {
+        Worklist q = new Worklist(1);
+        int entries = 300_000;
+        AtomicLong polledAfter = new AtomicLong(-1); // the last entry after which the consumer's extra poll returned
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread consumer = new Thread(() -> {
+            for (int k = 0; k < entries && errors.isEmpty(); k++) {
+                Node n;
+                while ((n = q.poll()) == null) {
+                    Thread.onSpinWait();
+                }
+                if (n.seq != k) {
+                    errors.add("entry " + n.seq + ", expected " + k);
+                }
+                Node extra = q.poll(); // nothing else is queued: must return null, not wait for the next offer
+                if (extra != null) {
+                    errors.add("entry " + extra.seq + " after " + k + ", nothing else was queued");
+                }
+                polledAfter.set(k);
+            }
+        }, "wl-consumer");
+        consumer.setDaemon(true);
+        consumer.start();
+        Thread producer = new Thread(() -> {
+            for (int k = 0; k < entries && errors.isEmpty(); k++) {
+                q.offer(entry(0, k));
+                while (polledAfter.get() < k && consumer.isAlive()) {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "wl-producer");
+        producer.setDaemon(true);
+        producer.start();
+        Bounded.join("consumer and producer", consumer, producer);
+        assertTrue(errors.isEmpty(), () -> String.join("\n", errors));
+        assertEquals(entries - 1, polledAfter.get());
+    }
+
     private static Thread[] startProducers(Worklist q, int producers, int perProducer) {
         CountDownLatch go = new CountDownLatch(1);
         Thread[] threads = new Thread[producers];
