@@ -163,9 +163,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
                 if (!wait || producedCount() == c) {
                     return null; // empty, or the entry's producer is still appending its chunk
                 }
-                for (int spins = 0; (nx = ch.next) == null; spins++) {
-                    backOff(spins);
-                }
+                nx = ch.next; // not null: the producer of entry c linked it before its volatile store took the number
             }
             consumerChunk = nx;
             cBase = c;
@@ -223,8 +221,7 @@ final class Worklist extends WorklistPad2 implements Iterable<Node> {
     /** Entries queued (racy: entries being queued or taken meanwhile may or may not count). CONTEXT: any thread. */
     int size() {
         long c = (long) CINDEX.getVolatile(this);
-        long s = producedCount() - c;
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, s));
+        return (int) Math.min(Integer.MAX_VALUE, producedCount() - c); // not negative: an entry is counted before it can be taken
     }
 
     /** Spare chunks held now (tests). */
