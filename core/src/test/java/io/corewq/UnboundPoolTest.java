@@ -1,4 +1,4 @@
-// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, woken workers' spinner count, no reaping on spurious wake-ups, spares behind blocked items.
+// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, woken workers' spinner count, no reaping on spurious wake-ups, spares behind blocked items, a worker's laps.
 package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -177,6 +177,45 @@ class UnboundPoolTest {
             Bounded.await(ran); // while every earlier item is still blocked
             release.countDown();
             wq.flush();
+        }
+    }
+
+    /**
+     * An unbound worker returns from its loop every {@link Worker#UNBOUND_LAP} entries and enters
+     * it again (so that HotSpot runs its current compiled code, not a stale on-stack-replacement
+     * frame). Across those laps one worker keeps going: every item runs, in queue order (one
+     * consumer of a FIFO worklist and inactive list), on the same thread, and a flush that needs
+     * the worker's held retires back returns.
+     */
+    @Test
+    void oneWorkerRunsItemsInOrderAcrossItsLaps() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).maxUnboundWorkers(1).build()) {
+            Workqueue wq = rt.allocWorkqueue("laps", UNBOUND, 0);
+            final int n = 3 * Worker.UNBOUND_LAP + 17;
+            int[] order = new int[n];
+            Thread[] ranOn = new Thread[n];
+            AtomicLong next = new AtomicLong();
+            Work[] items = new Work[n];
+            for (int i = 0; i < n; i++) {
+                final int id = i;
+                items[i] = new Work("lap-" + i, () -> {
+                    int at = (int) next.getAndIncrement();
+                    order[at] = id;
+                    ranOn[at] = Thread.currentThread();
+                });
+            }
+            Bounded.run("queue and flush " + n + " items on one unbound worker", 60, () -> {
+                for (Work w : items) {
+                    assertTrue(wq.queue(w));
+                }
+                wq.flush();
+            });
+            assertEquals(n, next.get());
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, order[i], "item run at position " + i);
+                assertTrue(ranOn[i] == ranOn[0], "item " + i + " ran on " + ranOn[i] + ", item 0 on " + ranOn[0]);
+            }
+            assertEquals(1, poolOf(wq).workerCount());
         }
     }
 }
