@@ -191,7 +191,7 @@ class UnboundPoolTest {
     void oneWorkerRunsItemsInOrderAcrossItsLaps() {
         try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).maxUnboundWorkers(1).build()) {
             Workqueue wq = rt.allocWorkqueue("laps", UNBOUND, 0);
-            final int n = 3 * Worker.UNBOUND_LAP + 17;
+            final int n = 300 * Worker.UNBOUND_LAP + 17;
             int[] order = new int[n];
             Thread[] ranOn = new Thread[n];
             AtomicLong next = new AtomicLong();
