@@ -1043,7 +1043,12 @@ public final class CpuRuntime implements AutoCloseable {
             return this;
         }
 
-        /** How many idle rounds a carrier spins (then yields, then parks) before parking. */
+        /**
+         * How many idle rounds a CPU's normal carrier spins (then yields, then parks) before
+         * parking; {@code Integer.MAX_VALUE} is spin mode, a carrier that never parks. High-priority
+         * carriers and unbound workers spin at most 256 rounds (the default) whatever this says,
+         * so that spin mode keeps no other thread on a CPU.
+         */
         public Builder idleSpins(int spins) {
             if (spins < 0) {
                 throw new IllegalArgumentException("idleSpins " + spins + " is negative");

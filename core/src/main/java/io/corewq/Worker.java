@@ -260,11 +260,14 @@ final class Worker implements Runnable {
      */
     static final int GATHER_MIN_STREAK = 2;
 
+    /** The most idle rounds a worker other than a CPU's normal carrier spins, whatever {@code idleSpins} says (its default). */
+    static final int SPIN_MODE_CAP = 256;
+
     private void runCarrier() {
         final WorkerPool p = pool;
         // Spin mode (a huge idleSpins) is for the CPU's normal carrier; the high-priority pool's
         // carrier, idle most of the time, must not take half the CPU from it.
-        final int spins = p.highpri ? Math.min(p.rt.idleSpins, 256) : p.rt.idleSpins;
+        final int spins = p.highpri ? Math.min(p.rt.idleSpins, SPIN_MODE_CAP) : p.rt.idleSpins;
         int idleRounds = 0;
         int ops = 0;
         int streak = 0; // items taken since the worklist was last found empty
@@ -372,7 +375,10 @@ final class Worker implements Runnable {
      */
     private boolean runUnbound(boolean fresh) {
         final WorkerPool p = pool;
-        final int spins = Math.max(1, p.rt.idleSpins); // as a carrier: spin briefly, then park
+        // Spin briefly, then park, whatever idleSpins says: spin mode is for the normal carriers,
+        // and an idle unbound worker that never parked took a quarter of the CPU time from them
+        // (perf, spin-mode ping-pong on 2 CPUs)
+        final int spins = Math.max(1, Math.min(p.rt.idleSpins, SPIN_MODE_CAP));
         int idleRounds = 0;
         int taken = 0;
         boolean justWoke = fresh;

@@ -1,4 +1,4 @@
-// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, woken workers' spinner count, no reaping on spurious wake-ups, spares behind blocked items, a worker's laps.
+// Tests of the unbound pool's worker management: spinning workers, bounded growth under a stream, woken workers' spinner count, no reaping on spurious wake-ups, spares behind blocked items, a worker's laps, no endless spinning in spin mode.
 package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -216,6 +216,32 @@ class UnboundPoolTest {
                 assertTrue(ranOn[i] == ranOn[0], "item " + i + " ran on " + ranOn[i] + ", item 0 on " + ranOn[0]);
             }
             assertEquals(1, poolOf(wq).workerCount());
+        }
+    }
+
+    /**
+     * Spin mode ({@code idleSpins(Integer.MAX_VALUE)}) is for the CPUs' normal carriers: an
+     * unbound worker still spins briefly and parks. One that spun forever with nothing to do took
+     * a quarter of the CPU time from the carriers of a spin-mode ping-pong on two CPUs.
+     */
+    @Test
+    void unboundWorkersParkInSpinMode() {
+        try (CpuRuntime rt = CpuRuntime.builder().jmx(false).followOsCpus(Duration.ZERO).idleSpins(Integer.MAX_VALUE).build()) {
+            Workqueue wq = rt.allocWorkqueue("spin-mode", UNBOUND, 0);
+            CountDownLatch ran = new CountDownLatch(1);
+            assertTrue(wq.queue(new Work("one", ran::countDown)));
+            Bounded.await(ran);
+            wq.flush();
+            WorkerPool pool = poolOf(wq);
+            Bounded.until("every worker of the unbound pool parked with nothing to do", () -> {
+                for (Worker w : pool.workersSnapshot()) {
+                    Thread.State s = w.thread.getState();
+                    if (s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING) {
+                        return false;
+                    }
+                }
+                return true;
+            });
         }
     }
 }
