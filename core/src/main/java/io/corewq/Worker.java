@@ -358,8 +358,8 @@ final class Worker implements Runnable {
      * {@link #run()} and calls it again. A worker that never went idle would otherwise spend its
      * life in one frame of this loop, running the on-stack-replacement code HotSpot compiled for
      * it, and that code was seen to keep calling {@code runChain} through the interpreter after
-     * {@code runChain} was recompiled (JDK 17: up to 31% of the workers' CPU in the interpreter,
-     * for the rest of the run). Entering the method afresh takes its current compiled code and call
+     * {@code runChain} was recompiled (JDK 17 and 25: up to 31% of the workers' CPU in the
+     * interpreter, for the rest of the run). Entering the method afresh takes its current compiled code and call
      * sites. The lap is short so that the method is soon invoked often enough to get its regular
      * optimised compilation: with laps of 4 096 entries the re-entered loop ran slower (JMH, one
      * producer: 9.6-15.9 M items/s against 15-30 M). A lap ends where the loop's locals are at
