@@ -643,7 +643,11 @@ final class Worker implements Runnable {
         }
         if (n == null) {
             endChain();
-            pwq.retire(color, true);
+            if (!pwq.inactive.isEmpty() && pwq.slotPassable(lim) && pwq.passSlotToInactive()) {
+                pwq.retireBatch(PoolWorkqueue.colorDelta(color), true); // the slot went to the entry it queued
+            } else {
+                pwq.retire(color, true);
+            }
             return null;
         }
         chainPwq = pwq;

@@ -211,4 +211,66 @@ class SlotPassingTest extends RuntimeTestBase {
         assertEquals(0, wq.stats().inFlight());
         assertFalse(wq.isDestroyed());
     }
+
+    /**
+     * With other workqueues' entries on the pool's worklist, a worker that retires an instance
+     * while entries of its pwq wait inactive does not run the oldest itself: it passes its slot to
+     * that entry and queues it on the worklist ({@code PoolWorkqueue.passSlotToInactive}), and
+     * gives back only the color ticket. max_active still holds (2, and 1 for an ordered workqueue,
+     * in queue order), every item runs once, and every count goes back.
+     */
+    @Test
+    void slotsPassedOntoABusyWorklistKeepMaxActiveOrderAndCounts() {
+        Workqueue limited = rt.allocWorkqueue("limited", Set.of(WqFlag.UNBOUND), 2);
+        Workqueue ordered = rt.allocOrderedWorkqueue("ordered", EnumSet.noneOf(WqFlag.class));
+        Workqueue busy = rt.allocWorkqueue("busy", Set.of(WqFlag.UNBOUND), 0);
+        assertTrue(limited.pwqFor(0).pool == busy.pwqFor(0).pool && ordered.pwqFor(0).pool == busy.pwqFor(0).pool,
+                "the three workqueues must share one pool for this test");
+        final int n = 20_000;
+        AtomicInteger limitedRunning = new AtomicInteger();
+        AtomicInteger limitedPeak = new AtomicInteger();
+        AtomicInteger orderedRunning = new AtomicInteger();
+        AtomicInteger orderedOverlaps = new AtomicInteger();
+        AtomicInteger outOfOrder = new AtomicInteger();
+        AtomicLong ran = new AtomicLong();
+        long[] lastOrdered = {-1}; // written by the ordered items only: one runs at a time
+        Work[] items = new Work[3 * n];
+        for (int i = 0; i < n; i++) {
+            final int id = i;
+            items[3 * i] = new Work(ran::incrementAndGet);
+            items[3 * i + 1] = new Work(() -> {
+                limitedPeak.accumulateAndGet(limitedRunning.incrementAndGet(), Math::max);
+                ran.incrementAndGet();
+                limitedRunning.decrementAndGet();
+            });
+            items[3 * i + 2] = new Work(() -> {
+                if (orderedRunning.incrementAndGet() != 1) {
+                    orderedOverlaps.incrementAndGet();
+                }
+                if (lastOrdered[0] != id - 1) {
+                    outOfOrder.incrementAndGet();
+                }
+                lastOrdered[0] = id;
+                ran.incrementAndGet();
+                orderedRunning.decrementAndGet();
+            });
+        }
+        Bounded.run("queue and flush " + 3 * n + " items on three workqueues of one pool", 60, () -> {
+            for (int i = 0; i < n; i++) {
+                assertTrue(busy.queue(items[3 * i]));
+                assertTrue(limited.queue(items[3 * i + 1]));
+                assertTrue(ordered.queue(items[3 * i + 2]));
+            }
+            busy.flush();
+            limited.flush();
+            ordered.flush();
+        });
+        assertEquals(3L * n, ran.get());
+        assertTrue(limitedPeak.get() <= 2, "max_active 2, but " + limitedPeak.get() + " ran at once");
+        assertEquals(0, orderedOverlaps.get(), "ordered items that overlapped another");
+        assertEquals(0, outOfOrder.get(), "ordered items that ran out of queue order");
+        assertEquals(0, limited.stats().inFlight());
+        assertEquals(0, ordered.stats().inFlight());
+        assertEquals(0, busy.stats().inFlight());
+    }
 }
