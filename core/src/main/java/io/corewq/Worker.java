@@ -636,14 +636,14 @@ final class Worker implements Runnable {
             endChain();
         }
         final int lim = pwq.limit();
-        Node n = null;
-        // the inactive list first: an unsaturated pwq's word is not read twice per retire
-        if (pwq.inactive.hasTwo() && ((inChain && lim == chainLimit) || pwq.slotPassable(lim))) {
-            n = pwq.takeNextInactive();
-        }
+        // The inactive list first: an unsaturated pwq's word is not read twice per retire. The slot
+        // is checked once, for both ways of passing it (within a chain, an unchanged limit suffices).
+        final boolean two = pwq.inactive.hasTwo();
+        final boolean passable = (two || !pwq.inactive.isEmpty()) && ((inChain && lim == chainLimit) || pwq.slotPassable(lim));
+        final Node n = passable && two ? pwq.takeNextInactive() : null;
         if (n == null) {
             endChain();
-            if (!pwq.inactive.isEmpty() && pwq.slotPassable(lim) && pwq.passSlotToInactive()) {
+            if (passable && pwq.passSlotToInactive()) {
                 pwq.retireBatch(PoolWorkqueue.colorDelta(color), true); // the slot went to the entry it queued
             } else {
                 pwq.retire(color, true);

@@ -27,29 +27,49 @@ class SlotPassingTest extends RuntimeTestBase {
     /** Items each producer queues in the stream tests. */
     private static final int STREAM = 100_000;
 
+    /**
+     * Bodies for the items of an ordered workqueue that count any item overlapping another, and
+     * any that ran out of its producer's queueing order: producer {@code p}'s item {@code seq}
+     * must follow its item {@code seq - 1}.
+     */
+    private static final class OrderCheck {
+        final AtomicInteger running = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+        final AtomicInteger outOfOrder = new AtomicInteger();
+        /** Per producer, the last item run; written by the items only: one runs at a time. */
+        final long[] last;
+
+        OrderCheck(int producers) {
+            last = new long[producers];
+            java.util.Arrays.fill(last, -1);
+        }
+
+        /** The body of producer {@code p}'s item {@code seq}, which also runs {@code then}. */
+        Runnable item(int p, int seq, Runnable then) {
+            return () -> {
+                if (running.incrementAndGet() != 1) {
+                    overlaps.incrementAndGet();
+                }
+                if (last[p] != seq - 1) {
+                    outOfOrder.incrementAndGet();
+                }
+                last[p] = seq;
+                then.run();
+                running.decrementAndGet();
+            };
+        }
+    }
+
     @Test
     void orderedStreamFromTwoProducersRunsOneAtATimeInEachProducersOrder() {
         Workqueue wq = rt.allocOrderedWorkqueue("stream", EnumSet.noneOf(WqFlag.class));
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger overlaps = new AtomicInteger();
-        AtomicInteger outOfOrder = new AtomicInteger();
-        long[] last = {-1, -1}; // written by the items only: one runs at a time
+        OrderCheck check = new OrderCheck(2);
         Thread[] producers = new Thread[2];
         for (int p = 0; p < 2; p++) {
             final int producer = p;
             producers[p] = new Thread(() -> {
                 for (int i = 0; i < STREAM; i++) {
-                    final int seq = i;
-                    assertTrue(wq.queue(new Work(() -> {
-                        if (running.incrementAndGet() != 1) {
-                            overlaps.incrementAndGet();
-                        }
-                        if (last[producer] != seq - 1) {
-                            outOfOrder.incrementAndGet();
-                        }
-                        last[producer] = seq;
-                        running.decrementAndGet();
-                    })));
+                    assertTrue(wq.queue(new Work(check.item(producer, i, () -> { }))));
                 }
             }, "producer-" + p);
         }
@@ -58,10 +78,10 @@ class SlotPassingTest extends RuntimeTestBase {
         }
         Bounded.join("producers", producers);
         Bounded.run("flush", wq::flush);
-        assertEquals(0, overlaps.get(), "items of an ordered workqueue ran at the same time");
-        assertEquals(0, outOfOrder.get(), "items of one producer ran out of queueing order");
-        assertEquals(STREAM - 1, last[0]);
-        assertEquals(STREAM - 1, last[1]);
+        assertEquals(0, check.overlaps.get(), "items of an ordered workqueue ran at the same time");
+        assertEquals(0, check.outOfOrder.get(), "items of one producer ran out of queueing order");
+        assertEquals(STREAM - 1, check.last[0]);
+        assertEquals(STREAM - 1, check.last[1]);
         Workqueue.Stats s = wq.stats();
         assertEquals(2L * STREAM, s.completed());
         assertEquals(0, s.inFlight(), "color tickets left behind: " + s);
@@ -229,11 +249,8 @@ class SlotPassingTest extends RuntimeTestBase {
         final int n = 20_000;
         AtomicInteger limitedRunning = new AtomicInteger();
         AtomicInteger limitedPeak = new AtomicInteger();
-        AtomicInteger orderedRunning = new AtomicInteger();
-        AtomicInteger orderedOverlaps = new AtomicInteger();
-        AtomicInteger outOfOrder = new AtomicInteger();
+        OrderCheck check = new OrderCheck(1);
         AtomicLong ran = new AtomicLong();
-        long[] lastOrdered = {-1}; // written by the ordered items only: one runs at a time
         Work[] items = new Work[3 * n];
         for (int i = 0; i < n; i++) {
             final int id = i;
@@ -243,17 +260,7 @@ class SlotPassingTest extends RuntimeTestBase {
                 ran.incrementAndGet();
                 limitedRunning.decrementAndGet();
             });
-            items[3 * i + 2] = new Work(() -> {
-                if (orderedRunning.incrementAndGet() != 1) {
-                    orderedOverlaps.incrementAndGet();
-                }
-                if (lastOrdered[0] != id - 1) {
-                    outOfOrder.incrementAndGet();
-                }
-                lastOrdered[0] = id;
-                ran.incrementAndGet();
-                orderedRunning.decrementAndGet();
-            });
+            items[3 * i + 2] = new Work(check.item(0, id, ran::incrementAndGet));
         }
         Bounded.run("queue and flush " + 3 * n + " items on three workqueues of one pool", 60, () -> {
             for (int i = 0; i < n; i++) {
@@ -267,8 +274,8 @@ class SlotPassingTest extends RuntimeTestBase {
         });
         assertEquals(3L * n, ran.get());
         assertTrue(limitedPeak.get() <= 2, "max_active 2, but " + limitedPeak.get() + " ran at once");
-        assertEquals(0, orderedOverlaps.get(), "ordered items that overlapped another");
-        assertEquals(0, outOfOrder.get(), "ordered items that ran out of queue order");
+        assertEquals(0, check.overlaps.get(), "ordered items that overlapped another");
+        assertEquals(0, check.outOfOrder.get(), "ordered items that ran out of queue order");
         assertEquals(0, limited.stats().inFlight());
         assertEquals(0, ordered.stats().inFlight());
         assertEquals(0, busy.stats().inFlight());
