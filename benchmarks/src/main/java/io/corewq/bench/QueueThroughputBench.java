@@ -42,8 +42,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  *
  * <p>By default producers are not pinned: on a machine with N CPUs the N consumer threads and the
  * producers share the N CPUs, as they would in an application. {@code -p placement=same|cross}
- * pins producer k on, or beside, the CPU corewq queues its items onto ({@link Placement}); the
- * result depends strongly on it, see docs/BENCHMARKS.md.
+ * pins producer k on, or beside, the CPU corewq queues its items onto, and {@code packed} pins
+ * every producer to the last CPU ({@link Placement}); the result depends strongly on it, see
+ * docs/BENCHMARKS.md.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -64,7 +65,7 @@ public class QueueThroughputBench {
         @Param("512")
         public int window;
 
-        /** Where producers run: os (unpinned), same or cross; see {@link Placement}. */
+        /** Where producers run: os (unpinned), same, cross or packed; see {@link Placement}. */
         @Param("os")
         public String placement;
 
