@@ -280,4 +280,128 @@ class SlotPassingTest extends RuntimeTestBase {
         assertEquals(0, ordered.stats().inFlight());
         assertEquals(0, busy.stats().inFlight());
     }
+    /**
+     * Past max_active with a busy worklist, a retiring worker passes its slot to the oldest
+     * inactive entry, queues it on the worklist and gives back only its color ticket
+     * ({@code PoolWorkqueue.passSlotToInactive}). Flushes during the stream must still return and
+     * cover every item queued before them, cancelled entries must be dropped without counting as
+     * completed, max_active must hold, and once quiet the counts must be exact.
+     */
+    @Test
+    void slotsPassedPastMaxActiveKeepFlushesCancelsAndCountsExact() {
+        final int maxActive = 8;
+        Workqueue wq = rt.allocWorkqueue("tickets", Set.of(WqFlag.UNBOUND), maxActive);
+        final int n = 120_000;
+        // per id: 1 ran, 2 cancelled while pending (set before the id counts as queued)
+        java.util.concurrent.atomic.AtomicIntegerArray fate = new java.util.concurrent.atomic.AtomicIntegerArray(n);
+        AtomicLong queued = new AtomicLong(); // ids below this were queued (and cancelled, if they were)
+        AtomicLong finished = new AtomicLong();
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        Thread producer = new Thread(() -> {
+            for (int id = 0; id < n; id++) {
+                while (id - finished.get() > 4096) {
+                    Thread.yield(); // keep the backlog bounded: a flush waits for all of it
+                }
+                final int mine = id;
+                Work w = new Work(() -> {
+                    peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    fate.set(mine, 1);
+                    running.decrementAndGet();
+                    finished.incrementAndGet();
+                });
+                wq.queue(w);
+                if (id % 7 == 3 && w.cancel()) {
+                    fate.set(id, 2);
+                    finished.incrementAndGet();
+                }
+                queued.set(id + 1);
+            }
+        }, "producer");
+        producer.start();
+        long checked = 0;
+        try {
+            for (int round = 0; round < 200 && producer.isAlive(); round++) {
+                long before = queued.get();
+                Bounded.run("flush " + round, wq::flush);
+                for (; checked < before; checked++) {
+                    assertTrue(fate.get((int) checked) != 0, "flush " + round + " returned before item " + checked + " (queued before it) ran");
+                }
+            }
+        } finally {
+            Bounded.join("producer", producer);
+        }
+        Bounded.run("final flush", wq::flush);
+        long ran = 0;
+        long cancelled = 0;
+        for (int i = 0; i < n; i++) {
+            int f = fate.get(i);
+            assertTrue(f != 0, "item " + i + " neither ran nor was cancelled");
+            ran += f == 1 ? 1 : 0;
+            cancelled += f == 2 ? 1 : 0;
+        }
+        assertTrue(cancelled > 0, "no item was cancelled while pending: the test lost its point");
+        assertTrue(peak.get() <= maxActive, "max_active " + maxActive + ", but " + peak.get() + " ran at once");
+        Workqueue.Stats st = wq.stats();
+        assertEquals(0, st.inFlight(), "a color ticket was not given back");
+        assertEquals(ran, st.completed(), "completed must count every item that ran, and no dropped one");
+    }
+    /**
+     * Every slot of max_active is used while entries wait, even when a retire frees one while
+     * another worker holds the pump turn to pass its own slot on (the passing worker's ticket
+     * retire pumps after letting the turn go). Items meet in pairs at a barrier, so each needs the
+     * second slot taken while it runs: one slot left unused with entries waiting and nothing else
+     * to pump (the queueing is over) would leave an item waiting at the barrier for good, and the
+     * test fails at its bound.
+     */
+    @Test
+    void everySlotIsUsedWhileEntriesWaitWhenSlotsPassAndFreeAtOnce() {
+        Workqueue wq = rt.allocWorkqueue("pairs", Set.of(WqFlag.UNBOUND), 2);
+        Workqueue busy = rt.allocWorkqueue("busy", Set.of(WqFlag.UNBOUND), 0);
+        assertTrue(wq.pwqFor(0).pool == busy.pwqFor(0).pool, "the two workqueues must share one pool for this test");
+        final int pairs = 3_000;
+        java.util.concurrent.CyclicBarrier meet = new java.util.concurrent.CyclicBarrier(2);
+        AtomicLong met = new AtomicLong();
+        Work[] items = new Work[2 * pairs];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new Work(() -> {
+                try {
+                    meet.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    met.incrementAndGet();
+                } catch (Exception e) {
+                    throw new IllegalStateException("an item waited for its partner in vain: a slot was left unused", e);
+                }
+            });
+        }
+        // Another workqueue's stream keeps the pool's worklist busy, so a retiring pair item passes
+        // its slot onto the worklist (passSlotToInactive) rather than running the next entry itself
+        AtomicInteger stop = new AtomicInteger();
+        Thread stream = new Thread(() -> {
+            Work[] ring = new Work[64];
+            for (int i = 0; i < ring.length; i++) {
+                ring[i] = new Work(() -> { });
+            }
+            for (int i = 0; stop.get() == 0; i++) {
+                if (!busy.queue(ring[i & 63])) {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "stream");
+        stream.start();
+        try {
+            Bounded.run("queue and flush " + items.length + " items meeting in pairs", 60, () -> {
+                for (Work w : items) {
+                    assertTrue(wq.queue(w));
+                }
+                wq.flush();
+            });
+        } finally {
+            stop.set(1);
+            Bounded.join("stream", stream);
+        }
+        Bounded.run("flush the stream", busy::flush);
+        assertEquals(items.length, met.get(), "items that met their partner");
+        assertEquals(0, wq.stats().exceptions());
+        assertEquals(0, wq.stats().inFlight());
+    }
 }
