@@ -28,6 +28,10 @@ final class PaddedInt extends PaddedIntValue {
         return VALUE.compareAndSet(this, expect, update);
     }
 
+    int getAndSet(int v) {
+        return (int) VALUE.getAndSet(this, v);
+    }
+
     int incrementAndGet() {
         return (int) VALUE.getAndAdd(this, 1) + 1;
     }

@@ -58,6 +58,12 @@ final class PoolWorkqueue {
     final WorkerPool pool;
     /** Written by setMaxActive/freeze/thaw (under the workqueue's monitor); read by producers. */
     private volatile int limit;
+    /**
+     * Bumped after every write of {@link #limit} (under the same monitor). Workers that checked the
+     * active count against the limit once need not re-read the word while it stays the same: see
+     * {@link #slotPassable}.
+     */
+    private volatile int limitVersion;
     /** Under the workqueue's monitor: replaced by applyAttrs; drains, then dies. */
     volatile boolean retired;
     /** Under the workqueue's monitor: retired and empty; enqueue backs out (see {@link #enqueue}). */
@@ -78,10 +84,22 @@ final class PoolWorkqueue {
      */
     final NodeQueue inactive = new NodeQueue();
     /**
-     * 1 while a thread pumps the inactive list. CAS. On its own cache line: the worker going down
-     * an ordered chain writes it twice per item, and producers read the fields above on every queue.
+     * The pump turn: {@link #TURN_FREE}; {@link #TURN_HELD} while a thread that looks for free
+     * slots after letting go ({@link #pump}, and {@link #takeNextInactive} where a slot can be
+     * free) consumes the inactive list; {@link #TURN_PASSING} while {@link #passSlotToInactive},
+     * which does not look, does; {@link #TURN_RECHECK} when, meanwhile, a {@link #pump()} that
+     * found it passing asked it to look once it lets go. Taken with a CAS; let go with a plain
+     * store, or a swap that reads the request from {@code TURN_PASSING}. A pump that finds the
+     * turn {@code TURN_HELD} just leaves, as before the passing existed: no extra write on this
+     * line, which every retiring worker of a saturated pwq tries. On its own cache line: the worker
+     * going down an ordered chain writes it twice per item, and producers read the fields above on
+     * every queue.
      */
     private final PaddedInt pumping = new PaddedInt();
+    private static final int TURN_FREE = 0;
+    private static final int TURN_HELD = 1;
+    private static final int TURN_PASSING = 2;
+    private static final int TURN_RECHECK = 3;
 
     PoolWorkqueue(Workqueue wq, WorkerPool pool, int maxActive) {
         this.wq = wq;
@@ -155,8 +173,9 @@ final class PoolWorkqueue {
 
     /**
      * Activates inactive entries while slots are free. One pumper at a time (it is the inactive
-     * list's single consumer); a thread that finds another pumping leaves it to that one, which
-     * re-checks after letting go, so no free slot is left unused while entries wait.
+     * list's single consumer); a thread that finds the turn taken leaves it to the holder, which
+     * looks for free slots again after letting go (asked to with {@link #TURN_RECHECK} if it is
+     * passing a slot on), so no free slot is left unused while entries wait.
      */
     void pump() {
         pump(false);
@@ -168,7 +187,7 @@ final class PoolWorkqueue {
      */
     private void pump(boolean fromRetire) {
         while (activeOf(word) < limit && !inactive.isEmpty()) {
-            if (!pumping.compareAndSet(0, 1)) {
+            if (!takeTurnOrLeaveRecheck()) {
                 return;
             }
             try {
@@ -178,9 +197,33 @@ final class PoolWorkqueue {
                     pool.push(n, fromRetire);
                 }
             } finally {
-                pumping.set(0);
+                pumping.set(TURN_FREE); // the loop looks again
             }
         }
+    }
+
+    /**
+     * Takes the pump turn, or leaves it to its holder: one that looks for free slots after letting
+     * go anyway ({@link #TURN_HELD}), or one passing a slot on, asked to look with a
+     * {@link #TURN_RECHECK} ({@link #releasePassingTurn}). Whatever slot the caller saw free is then
+     * seen by the holder's look. Returns whether the caller holds the turn.
+     */
+    private boolean takeTurnOrLeaveRecheck() {
+        for (;;) {
+            int t = pumping.get();
+            if (t == TURN_FREE) {
+                if (pumping.compareAndSet(TURN_FREE, TURN_HELD)) {
+                    return true;
+                }
+            } else if (t != TURN_PASSING || pumping.compareAndSet(TURN_PASSING, TURN_RECHECK)) {
+                return false;
+            }
+        }
+    }
+
+    /** Lets a {@link #TURN_PASSING} turn go; returns whether a pump asked the holder to look for free slots again. */
+    private boolean releasePassingTurn() {
+        return pumping.getAndSet(TURN_FREE) == TURN_RECHECK;
     }
 
     /**
@@ -222,11 +265,11 @@ final class PoolWorkqueue {
      * @return the activated entry the caller must run next, or null (the caller retires as usual)
      */
     Node takeNextInactive() {
-        if (!pool.worklist.isEmpty() || !pumping.compareAndSet(0, 1)) {
+        if (!pool.worklist.isEmpty() || !pumping.compareAndSet(TURN_FREE, TURN_HELD)) {
             return null;
         }
         Node n = inactive.hasTwo() ? inactive.poll() : null; // re-checked: another pumper may have taken some
-        pumping.set(0);
+        pumping.set(TURN_FREE);
         // A retire on another worker that found the pump turn taken left its free slot to us. With
         // limit 1 there is none: the only slot is the one passed on (setLimit writes limit before
         // it tries the turn, so a raise is seen here).
@@ -247,8 +290,10 @@ final class PoolWorkqueue {
      * the slot, but without giving the slot back and taking it again: two atomic operations fewer
      * on the word that every producer CASes. Order is the pump's (the entry is pushed while the
      * pump turn is held). The caller still owes the finished instance's color ticket and gives it
-     * back with {@link #retireBatch} and {@link #colorDelta}, whose pump re-check covers a slot
-     * that another retire freed while this one held the turn.
+     * back with {@link #retireBatch} and {@link #colorDelta}, or hold it back with the next ones
+     * ({@code Worker}'s held tickets): the word is not touched here. A slot that another
+     * retire freed, or a limit raised, while this one held the turn is taken care of by the
+     * {@link #TURN_RECHECK} that their pump left.
      *
      * <p>CONTEXT: an unbound pool's worker (not a rescuer), between items; the caller checked
      * {@link #slotPassable} (it holds one of the slots within the limit).
@@ -256,25 +301,40 @@ final class PoolWorkqueue {
      * @return whether the slot passed; false: the caller retires as usual
      */
     boolean passSlotToInactive() {
-        if (!pumping.compareAndSet(0, 1)) {
+        if (!pumping.compareAndSet(TURN_FREE, TURN_PASSING)) {
             return false;
         }
+        Node n;
         try {
-            Node n = inactive.poll();
-            if (n == null) {
-                return false;
+            n = inactive.poll();
+            if (n != null) {
+                n.activated = true;
+                pool.push(n, true);
             }
-            n.activated = true;
-            pool.push(n, true);
-            return true;
         } finally {
-            pumping.set(0);
+            if (releasePassingTurn()) {
+                pump(true);
+            }
         }
+        return n != null;
     }
 
-    /** Whether an active slot held by the caller may pass to an inactive entry: active count within the limit. */
+    /**
+     * Whether an active slot held by the caller may pass to an inactive entry: active count within
+     * the limit. Passing a slot leaves the active count as it is, and nothing else activates an
+     * entry beyond the limit, so once this held for a limit it keeps holding until the limit is
+     * written again ({@link #limitVersion}): a caller may remember it for a while (see
+     * {@code Worker.slotPassable}), sparing a read of the word that every producer CASes. The
+     * one exception, an enqueue that read the limit just before it was lowered, is why the caller
+     * checks again now and then.
+     */
     boolean slotPassable(int lim) {
         return lim > 0 && activeOf(word) <= lim;
+    }
+
+    /** See {@link #limitVersion}; read it before {@link #limit()}. */
+    int limitVersion() {
+        return limitVersion;
     }
 
     /** What giving back one color ticket of {@code color}, and no active slot, takes off the word. */
@@ -285,6 +345,15 @@ final class PoolWorkqueue {
     /** What retiring one instance of {@code color} takes off the word; deltas of one pwq add up. */
     static long retireDelta(int color) {
         return ACTIVE_UNIT + unit(color);
+    }
+
+    /**
+     * Whether somebody waits on the color counts (a flush or drain set the workqueue's flusher) or
+     * the pwq is being retired (it dies when they reach zero): color tickets held back without an
+     * active slot ({@code Worker}'s held tickets) must then go back. Rarely written fields only.
+     */
+    boolean wantsTicketsNow() {
+        return wq.flusher != null || retired;
     }
 
     /**
@@ -335,6 +404,7 @@ final class PoolWorkqueue {
     /** Sets the active limit (max_active, or 0 while frozen). CONTEXT: the workqueue's monitor. */
     void setLimit(int n) {
         limit = n;
+        limitVersion++; // after the limit: a reader that sees the new version sees the new limit
         pump();
     }
 
@@ -383,7 +453,7 @@ final class PoolWorkqueue {
      * pump turn (so none is activated meanwhile), or empty if the turn stays busy.
      */
     List<Node> inactiveSnapshot(int limit) {
-        for (int tries = 0; !pumping.compareAndSet(0, 1); tries++) {
+        for (int tries = 0; !pumping.compareAndSet(TURN_FREE, TURN_HELD); tries++) {
             if (tries == 1000) {
                 return List.of();
             }
@@ -392,7 +462,7 @@ final class PoolWorkqueue {
         try {
             return inactive.snapshot(limit);
         } finally {
-            pumping.set(0);
+            pumping.set(TURN_FREE);
             pump(); // a retire that found the turn taken left the activation to us
         }
     }

@@ -116,6 +116,18 @@ final class Worker implements Runnable {
     private int chainCount;
     /** This thread only: the pwq's limit when its active count was last checked against it. */
     private int chainLimit;
+    /** This thread only: the pwq whose color tickets this worker holds back after passing slots on (see {@link #holdTicket}), or null. */
+    private PoolWorkqueue ticketPwq;
+    /** This thread only: the sum of their {@link PoolWorkqueue#colorDelta}s. */
+    private long ticketDelta;
+    /** This thread only: how many tickets that is. */
+    private int ticketCount;
+    /** This thread only: the pwq whose active count was last found within its limit by {@link #slotPassable}, or null. */
+    private PoolWorkqueue passPwq;
+    /** This thread only: its {@link PoolWorkqueue#limitVersion} then. */
+    private int passVersion;
+    /** This thread only: slot passes left before {@link #slotPassable} reads the word again. */
+    private int passCredit;
 
     /**
      * An unbound worker's held retires (see the section "held retires" below). Written by this
@@ -430,6 +442,7 @@ final class Worker implements Runnable {
                 p.stopSpinning(false); // before registering idle: enterIdle's re-check covers the gap
             }
             giveHeldBack(); // an idle worker holds nothing back
+            giveTicketsBack(true);
             if (p.enterIdle(this)) {
                 if (p.idleWait(this)) {
                     return false; // reaped
@@ -447,6 +460,7 @@ final class Worker implements Runnable {
             p.stopSpinning(false);
         }
         giveHeldBack();
+        giveTicketsBack(false);
         return false;
     }
 
@@ -528,14 +542,19 @@ final class Worker implements Runnable {
                         releaseSlot(null); // CPU_INTENSIVE items do not hold the CPU's run slot
                     }
                 }
-            } else if (heldRetires.count != 0) {
-                if (heldRetires.pwq != pwq || pwq.wantsPromptRetire()) {
-                    giveHeldBack();
-                } else {
-                    HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
-                    if (kickOnHold) {
-                        kickOnHold = false;
-                        pool.rt.monitor.kick();
+            } else {
+                if (ticketCount != 0 && (ticketPwq != pwq || pwq.wantsTicketsNow())) {
+                    giveTicketsBack(true);
+                }
+                if (heldRetires.count != 0) {
+                    if (heldRetires.pwq != pwq || pwq.wantsPromptRetire()) {
+                        giveHeldBack();
+                    } else {
+                        HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
+                        if (kickOnHold) {
+                            kickOnHold = false;
+                            pool.rt.monitor.kick();
+                        }
                     }
                 }
             }
@@ -635,16 +654,17 @@ final class Worker implements Runnable {
         if (!inChain) {
             endChain();
         }
+        final int version = pwq.limitVersion(); // before the limit: see slotPassable
         final int lim = pwq.limit();
         // The inactive list first: an unsaturated pwq's word is not read twice per retire. The slot
         // is checked once, for both ways of passing it (within a chain, an unchanged limit suffices).
         final boolean two = pwq.inactive.hasTwo();
-        final boolean passable = (two || !pwq.inactive.isEmpty()) && ((inChain && lim == chainLimit) || pwq.slotPassable(lim));
+        final boolean passable = (two || !pwq.inactive.isEmpty()) && ((inChain && lim == chainLimit) || slotPassable(pwq, version, lim));
         final Node n = passable && two ? pwq.takeNextInactive() : null;
         if (n == null) {
             endChain();
             if (passable && pwq.passSlotToInactive()) {
-                pwq.retireBatch(PoolWorkqueue.colorDelta(color), true); // the slot went to the entry it queued
+                holdTicket(pwq, color); // the slot went to the entry it queued
             } else {
                 pwq.retire(color, true);
             }
@@ -657,6 +677,58 @@ final class Worker implements Runnable {
             flushChain();
         }
         return n;
+    }
+
+    /**
+     * Whether this worker's finished instance of {@code pwq} may pass its active slot on
+     * ({@link PoolWorkqueue#slotPassable}): the word is read once per {@link WorkerPool#RETIRE_BATCH}
+     * passes while the limit stays the same ({@code version}, read before {@code lim}). Past
+     * max_active every item's slot passes on; reading the word for each of them took its cache
+     * line from the producers, whose next CAS took it back.
+     */
+    private boolean slotPassable(PoolWorkqueue pwq, int version, int lim) {
+        if (passPwq == pwq && passVersion == version && --passCredit > 0) {
+            return true;
+        }
+        if (!pwq.slotPassable(lim)) {
+            passPwq = null;
+            return false;
+        }
+        passPwq = pwq;
+        passVersion = version;
+        passCredit = WorkerPool.RETIRE_BATCH;
+        return true;
+    }
+
+    /**
+     * Holds back the color ticket of a finished instance of {@code pwq} whose slot passed to an
+     * inactive entry ({@link PoolWorkqueue#passSlotToInactive}; its completion was counted
+     * already). See "held tickets" below.
+     */
+    private void holdTicket(PoolWorkqueue pwq, int color) {
+        if (ticketPwq != pwq) {
+            giveTicketsBack(true);
+            ticketPwq = pwq;
+        }
+        ticketDelta += PoolWorkqueue.colorDelta(color);
+        if (++ticketCount >= WorkerPool.RETIRE_BATCH) {
+            giveTicketsBack(true);
+        }
+    }
+
+    /**
+     * Gives the held tickets back: one atomic add on the word, and the pump re-check that follows
+     * any retire. {@code pollsNext}: as {@link PoolWorkqueue#retireBatch}. CONTEXT: this worker.
+     */
+    private void giveTicketsBack(boolean pollsNext) {
+        if (ticketCount != 0) {
+            PoolWorkqueue p = ticketPwq;
+            long d = ticketDelta;
+            ticketPwq = null;
+            ticketDelta = 0;
+            ticketCount = 0;
+            p.retireBatch(d, pollsNext);
+        }
     }
 
     /** Gives back the current chain's batched color tickets (see {@link #retireTakingNext}). */
@@ -719,6 +791,23 @@ final class Worker implements Runnable {
      * on the producers' line.
      */
 
+    /*
+     * Held tickets. Past max_active a finished instance's slot passes to an inactive entry
+     * (PoolWorkqueue.passSlotToInactive), which leaves only its color ticket to give back. A
+     * profile of the producer on that path put as many samples on its CAS of the word as on its
+     * claim of the item: the passing worker took the word's line once per item, for the ticket
+     * and for the slot check. So the tickets are held back (holdTicket) and the slot check is
+     * remembered while the limit stays the same (slotPassable). Held tickets keep no entry
+     * waiting; only a flush or drain counts them, and a retiring pwq's reaping. They go back
+     * after RETIRE_BATCH of them, before an item of another pwq, before an item of this pwq when
+     * it wantsTicketsNow (a flusher, or retiring), after a few empty polls or at once when wanted
+     * while idle, before the worker parks or ends, and before it blocks in an item (or a deadlock
+     * check reads the counts). A flush waits for them no longer than for held retires (above).
+     * The monitor need not revoke them: no item can wait for a ticket. They are kept apart from
+     * heldRetires so that the path with nothing inactive runs as before. The completion was
+     * counted when the item finished.
+     */
+
     /** Gives the held retires back now (their completions first). CONTEXT: this worker, between items. */
     void giveHeldBack() {
         heldRetires.flush();
@@ -732,12 +821,16 @@ final class Worker implements Runnable {
         if (heldRetires.count != 0 && HELD.compareAndSet(this, holdStamp, 0L)) {
             giveHeldBack();
         }
+        giveTicketsBack(false); // never revoked: nobody else gives them back
     }
 
-    /** The unbound worker's retire-holding while idle: given back after a few empty polls, or at once when wanted. */
+    /** The unbound worker's retire- and ticket-holding while idle: given back after a few empty polls, or at once when wanted. */
     private void giveHeldBackWhenIdle(int idleRounds) {
         if (heldRetires.count != 0 && (idleRounds >= WorkerPool.RETIRE_IDLE_ROUNDS || heldRetires.pwq.wantsPromptRetire())) {
             giveHeldBack();
+        }
+        if (ticketCount != 0 && (idleRounds >= WorkerPool.RETIRE_IDLE_ROUNDS || ticketPwq.wantsTicketsNow())) {
+            giveTicketsBack(true);
         }
     }
 
