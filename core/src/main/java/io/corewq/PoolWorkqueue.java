@@ -289,9 +289,8 @@ final class PoolWorkqueue {
      * queues that entry on the pool's worklist, as {@link #pump()} would right after a retire freed
      * the slot, but without giving the slot back and taking it again: two atomic operations fewer
      * on the word that every producer CASes. Order is the pump's (the entry is pushed while the
-     * pump turn is held). The caller still owes the finished instance's color ticket and gives it
-     * back with {@link #retireBatch} and {@link #colorDelta}, or hold it back with the next ones
-     * ({@code Worker}'s held tickets): the word is not touched here. A slot that another
+     * pump turn is held). The caller still owes the finished instance's color ticket, which it
+     * holds back with the next ones ({@code Worker}'s held tickets): the word is not touched here. A slot that another
      * retire freed, or a limit raised, while this one held the turn is taken care of by the
      * {@link #TURN_RECHECK} that their pump left.
      *

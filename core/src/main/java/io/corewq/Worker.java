@@ -543,20 +543,7 @@ final class Worker implements Runnable {
                     }
                 }
             } else {
-                if (ticketCount != 0 && (ticketPwq != pwq || pwq.wantsTicketsNow())) {
-                    giveTicketsBack(true);
-                }
-                if (heldRetires.count != 0) {
-                    if (heldRetires.pwq != pwq || pwq.wantsPromptRetire()) {
-                        giveHeldBack();
-                    } else {
-                        HELD.setRelease(this, ++holdStamp); // the monitor may take them over while this item runs
-                        if (kickOnHold) {
-                            kickOnHold = false;
-                            pool.rt.monitor.kick();
-                        }
-                    }
-                }
+                beforeUnboundItem(pwq);
             }
             final boolean jfr = io.corewq.observe.jfr.JfrEvents.workEnabled(); // one volatile read when off
             final long t0 = jfr ? System.nanoTime() : 0L;
@@ -807,6 +794,29 @@ final class Worker implements Runnable {
      * heldRetires so that the path with nothing inactive runs as before. The completion was
      * counted when the item finished.
      */
+
+    /**
+     * An unbound worker (or a rescuer, which holds nothing) is about to run an instance of
+     * {@code pwq}: gives back the held tickets and retires that must not wait for it, and stamps
+     * the held retires that stay, so that the monitor may take them over while the item runs.
+     */
+    private void beforeUnboundItem(PoolWorkqueue pwq) {
+        if (ticketCount != 0 && (ticketPwq != pwq || pwq.wantsTicketsNow())) {
+            giveTicketsBack(true);
+        }
+        if (heldRetires.count == 0) {
+            return;
+        }
+        if (heldRetires.pwq != pwq || pwq.wantsPromptRetire()) {
+            giveHeldBack();
+        } else {
+            HELD.setRelease(this, ++holdStamp);
+            if (kickOnHold) {
+                kickOnHold = false;
+                pool.rt.monitor.kick();
+            }
+        }
+    }
 
     /** Gives the held retires back now (their completions first). CONTEXT: this worker, between items. */
     void giveHeldBack() {
