@@ -114,7 +114,12 @@ final class Worker implements Runnable {
     private long chainDelta;
     /** This thread only: how many color tickets that is. */
     private int chainCount;
-    /** This thread only: the pwq's limit when its active count was last checked against it. */
+    /**
+     * This thread only: the pwq's limit when its active count was last checked against it. Not
+     * folded into {@link #slotPassable}'s memo: with its re-read every 32 passes (and the chain's
+     * tickets in an object of their own), ordered queues with one producer ran 10-20% slower in
+     * interleaved runs (a review's attempt, not kept).
+     */
     private int chainLimit;
     /** This thread only: the pwq whose color tickets this worker holds back after passing slots on (see {@link #holdTicket}), or null. */
     private PoolWorkqueue ticketPwq;
