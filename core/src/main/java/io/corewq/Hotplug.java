@@ -215,7 +215,8 @@ public final class Hotplug {
      *
      * @return whether the CPU was online
      * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's possible CPUs
-     * @throws IllegalStateException if it is the last online CPU
+     * @throws IllegalStateException if it is the last online CPU, or if called from a hotplug
+     *     callback or operation, or from inside the hotplug read lock (each would deadlock)
      * @throws HotplugException wrapping a teardown's exception (the CPU then stays online)
      */
     public boolean offline(int cpu) {
@@ -226,6 +227,8 @@ public final class Hotplug {
      * Brings {@code cpu} online. Idempotent for an online CPU (returns false).
      *
      * @throws IllegalArgumentException if {@code cpu} is not one of the runtime's possible CPUs
+     * @throws IllegalStateException if called from a hotplug callback or operation, or from
+     *     inside the hotplug read lock (each would deadlock)
      * @throws HotplugException wrapping a startup's exception (the CPU then stays offline)
      */
     public boolean online(int cpu) {
@@ -344,6 +347,9 @@ public final class Hotplug {
         Worker w = Worker.current(rt);
         if (t == Thread.currentThread() || w != null && w.hotplugCallback) {
             throw new IllegalStateException(op + "() from inside a hotplug operation or callback would deadlock");
+        }
+        if (rt.hotplugLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(op + "() from inside the hotplug read lock (cpusReadLock) would deadlock: it waits for every reader to leave");
         }
     }
 

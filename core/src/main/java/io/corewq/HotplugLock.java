@@ -1,6 +1,7 @@
-// The hotplug read lock: striped reader counts (no shared CAS on the read path), one writer (the controller).
+// The hotplug read lock: striped reader counts (no shared CAS on the read path), reentrant readers, one writer (the controller).
 package io.corewq;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -9,46 +10,78 @@ import java.util.concurrent.locks.LockSupport;
  * of online CPUs.
  *
  * <h2>Implementation overview</h2>
- * A reader increments its own stripe (chosen from its thread id; stripes sit on separate cache
- * lines, so readers on different threads never write the same line) and then reads
- * {@link #writer}. The writer publishes itself in {@link #writer} and then waits until the stripes
- * sum to zero. Both sides write then read with sequentially consistent accesses, so either the
- * reader sees the writer (and backs out, waits, retries) or the writer sees the reader (and waits
- * for it). Readers are reentrant and allocation-free: {@link #enter()} returns the stripe's guard.
+ * Each thread that reads gets a {@link Guard} of its own, the first time it enters, holding its
+ * stripe and how deeply it is inside. Stripes are handed out in turn, so the first
+ * {@code stripes} threads never share one; stripes sit on separate cache lines, so readers on
+ * different threads do not write the same line. The outermost entry increments the thread's
+ * stripe and then reads {@link #writer}. The writer publishes itself in {@link #writer} and then
+ * waits until the stripes sum to zero. Both sides write then read with sequentially consistent
+ * accesses, so either the reader sees the writer (and backs out, waits, retries) or the writer
+ * sees the reader (and waits for it).
+ *
+ * <p><b>Reentrancy.</b> A nested entry only counts one more level in the thread's guard: it does
+ * not look at the writer. It must not: a writer waiting for the outer entry's stripe to drain
+ * would wait forever for a reader that waits for it to finish (found by
+ * {@code HotplugLockLincheckTest}). The outer entry already holds the writer off, so a nested one
+ * needs nothing more. A guard is left on the thread that entered, as many times as it entered;
+ * anything else throws {@link IllegalStateException}.
  *
  * <p>The controller holds the write side only for the flip of a CPU's state (marking it online or
  * offline and re-targeting its pools); it runs no user code while holding it. Hotplug callbacks
- * therefore may take the read lock and may wait for work items that take it (seed 004).
+ * therefore may take the read lock and may wait for work items that take it (seed 004). The
+ * controller may read while it holds the write side; taking the write side from inside the read
+ * side would wait for itself, and throws instead.
  */
 public final class HotplugLock {
     private static final int PAD = 16; // longs per stripe: 128 bytes apart
     private final int stripes;
     private final AtomicLongArray counts;
-    private final Guard[] guards;
+    /** Any thread: the next stripe to hand out, counted up forever (masked when used). */
+    private final AtomicInteger nextStripe = new AtomicInteger();
+    /** Each thread's guard, made on its first entry. */
+    private final ThreadLocal<Guard> guards = ThreadLocal.withInitial(this::newGuard);
     /** The controller thread while it holds or waits for the write side, else null. */
     private volatile Thread writer;
 
     HotplugLock() {
-        // Many more stripes than threads that read at once, so two readers rarely share a line
-        // (a thread's stripe comes from its id and never moves).
-        int n = Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 8) * 2 - 1);
-        this.stripes = Math.max(64, n);
-        this.counts = new AtomicLongArray(stripes * PAD);
-        this.guards = new Guard[stripes];
-        for (int i = 0; i < stripes; i++) {
-            guards[i] = new Guard(this, i * PAD);
-        }
+        // More stripes than threads that read at once, so that readers rarely share a line.
+        this(Math.max(64, Integer.highestOneBit(Math.max(1, Runtime.getRuntime().availableProcessors() * 8) * 2 - 1)));
     }
 
-    /** The read side: {@code try (var g = lock.enter()) { ... }}. Allocation-free. */
+    /** A lock of {@code stripes} stripes, a power of two (tests: a few, so readers share some). */
+    HotplugLock(int stripes) {
+        if (stripes < 1 || Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripes " + stripes + " must be a power of two");
+        }
+        this.stripes = stripes;
+        // Stripe i is slot (i + 1) * PAD: 128 bytes clear of the array's header, which every
+        // reader reads (the bounds check), and of whatever follows the array. Stripe 0 at slot 0
+        // shared its line with the header: two readers on stripes 0 and 1 took 25 ns each, not 6.
+        this.counts = new AtomicLongArray((stripes + 2) * PAD);
+    }
+
+    private static int slotOf(int stripe) {
+        return (stripe + 1) * PAD;
+    }
+
+    private Guard newGuard() {
+        return new Guard(this, Thread.currentThread(), slotOf(nextStripe.getAndIncrement() & (stripes - 1)));
+    }
+
+    /** The read side: {@code try (var g = lock.enter()) { ... }}. Reentrant; allocation-free after a thread's first entry. */
     public Guard enter() {
-        Thread me = Thread.currentThread();
-        int slot = (int) (mix(me.getId()) & (stripes - 1)) * PAD;
+        Guard g = guards.get();
+        if (g.depth != 0) {
+            g.depth++; // inside already: this thread's count holds the writer off
+            return g;
+        }
+        final int slot = g.slot;
         for (;;) {
             counts.getAndIncrement(slot);
             Thread w = writer;
-            if (w == null || w == me) {
-                return guards[slot / PAD];
+            if (w == null || w == g.owner) {
+                g.depth = 1;
+                return g;
             }
             counts.getAndDecrement(slot);
             LockSupport.unpark(w); // it may be waiting for this stripe to drop
@@ -59,19 +92,21 @@ public final class HotplugLock {
         }
     }
 
-    private static long mix(long x) {
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        return x ^ (x >>> 33);
-    }
-
-    /** Write side. CONTEXT: the hotplug controller (serialised). Waits until no reader is inside. */
+    /**
+     * Write side. CONTEXT: the hotplug controller (serialised). Waits until no reader is inside.
+     *
+     * @throws IllegalStateException if the calling thread is inside the read side (it would wait for itself)
+     */
     void writeLock() {
+        if (isHeldByCurrentThread()) {
+            throw new IllegalStateException("thread " + Thread.currentThread().getName()
+                    + " is inside the hotplug read side: it cannot take the write side, which waits for every reader to leave");
+        }
         writer = Thread.currentThread();
         for (;;) {
             long sum = 0;
             for (int i = 0; i < stripes; i++) {
-                sum += counts.get(i * PAD);
+                sum += counts.get(slotOf(i));
             }
             if (sum == 0) {
                 return;
@@ -84,29 +119,80 @@ public final class HotplugLock {
         writer = null;
     }
 
+    /** Whether the calling thread is inside the read side. */
+    boolean isHeldByCurrentThread() {
+        return guards.get().depth != 0;
+    }
+
     /** Whether any reader is inside (for tests and dumps). */
     boolean hasReaders() {
         for (int i = 0; i < stripes; i++) {
-            if (counts.get(i * PAD) != 0) {
+            if (counts.get(slotOf(i)) != 0) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Leaves the read side. One per stripe, shared by every thread on that stripe. */
-    public static final class Guard implements AutoCloseable {
-        private final HotplugLock lock;
-        private final int slot;
+    /**
+     * Leaves the read side: one per reading thread; close it on that thread, once per entry.
+     * Padded: each entry and exit writes its depth, so no other object may share its cache line.
+     */
+    public static final class Guard extends GuardFields implements AutoCloseable {
+        @SuppressWarnings("unused")
+        private long q00, q01, q02, q03, q04, q05, q06, q07;
 
-        Guard(HotplugLock lock, int slot) {
-            this.lock = lock;
-            this.slot = slot;
+        Guard(HotplugLock lock, Thread owner, int slot) {
+            super(lock, owner, slot);
         }
 
+        /**
+         * Leaves one level of the read side; the outermost close lets a waiting writer in.
+         *
+         * @throws IllegalStateException on a thread other than the one that entered, or when
+         *     closed more often than entered (nothing is changed then)
+         */
         @Override
         public void close() {
-            lock.counts.getAndDecrement(slot);
+            Thread me = Thread.currentThread();
+            if (me != owner) {
+                throw new IllegalStateException("hotplug read guard of thread " + owner.getName()
+                        + " closed on thread " + me.getName() + ": leave the read side on the thread that entered it");
+            }
+            if (depth == 0) {
+                throw new IllegalStateException("hotplug read guard of thread " + owner.getName() + " closed more often than entered");
+            }
+            if (--depth == 0) {
+                lock.counts.getAndDecrement(slot);
+            }
         }
+    }
+}
+
+/**
+ * Padding before a {@link HotplugLock.Guard}'s fields. The int fills the gap after the object
+ * header, where the JVM's field layout would otherwise put one of the guard's ints (next to the
+ * previous object).
+ */
+@SuppressWarnings("unused")
+abstract class GuardPad {
+    int gap0;
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** A {@link HotplugLock.Guard}'s fields, between its paddings. */
+abstract class GuardFields extends GuardPad {
+    final HotplugLock lock;
+    /** Immutable: the thread this guard belongs to. */
+    final Thread owner;
+    /** Immutable: the index of the thread's stripe in the lock's counts. */
+    final int slot;
+    /** Owner thread only: entries not yet left. */
+    int depth;
+
+    GuardFields(HotplugLock lock, Thread owner, int slot) {
+        this.lock = lock;
+        this.owner = owner;
+        this.slot = slot;
     }
 }

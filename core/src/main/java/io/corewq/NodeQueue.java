@@ -51,7 +51,15 @@ final class NodeQueue extends NodeQueuePad2 {
         NEXT.setRelease(prev, n); // publishes n's fields to the consumer
     }
 
-    /** Whether no entry is queued (racy, as any concurrent queue's). CONTEXT: any thread. */
+    /**
+     * Whether no entry is queued. From the consumer the answer is exact. From any other thread,
+     * {@code true} means the queue was empty at some moment during the call, which is what the
+     * callers rely on (a pwq that freed a slot and reads "empty" leaves the slot free); {@code
+     * false} may come a moment late: while the consumer takes the last entry (the stub queued
+     * behind it, the head not yet past it), a call may read "not empty" after an earlier call
+     * read "empty" (found by {@code NodeQueueLincheckTest}). Callers treat {@code false} as "look
+     * again under the pump turn". CONTEXT: any thread.
+     */
     boolean isEmpty() {
         return (Node) HEAD.getAcquire(this) == stub && (Node) TAIL.getVolatile(this) == stub;
     }

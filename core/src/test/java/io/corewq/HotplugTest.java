@@ -389,6 +389,77 @@ class HotplugTest {
     }
 
     @Test
+    void aReaderMayEnterAgainWhileAnOfflineWaitsForIt() {
+        // Before the fix the nested entry backed out for the waiting writer, which waited for the
+        // outer entry: both waited for ever (found by HotplugLockLincheckTest).
+        AtomicBoolean offlineDone = new AtomicBoolean();
+        Thread[] controller = new Thread[1];
+        Bounded.run("a nested read section while offline(1) waits for the outer one", 20, () -> {
+            try (HotplugLock.Guard outer = rt.cpusReadLock()) {
+                controller[0] = new Thread(() -> {
+                    hp.offline(1);
+                    offlineDone.set(true);
+                }, "offline-1");
+                controller[0].start();
+                Bounded.until("offline waits for the reader", () -> controller[0].getState() == Thread.State.TIMED_WAITING
+                        && rt.hotplugLock.hasReaders());
+                try (HotplugLock.Guard inner = rt.cpusReadLock()) {
+                    assertSame(outer, inner);
+                    assertTrue(rt.isOnline(1), "CPU 1 went down under a reader");
+                }
+                assertTrue(rt.hotplugLock.hasReaders(), "the inner close let the writer in");
+                assertFalse(offlineDone.get());
+            }
+        });
+        Bounded.join("offline after the reader left", controller[0]);
+        assertTrue(offlineDone.get());
+        assertFalse(rt.isOnline(1));
+    }
+
+    @Test
+    void aReadGuardIsLeftOnItsOwnThreadOncePerEntry() throws Exception {
+        HotplugLock.Guard g = rt.cpusReadLock();
+        AtomicReference<Throwable> elsewhere = new AtomicReference<>();
+        Thread other = new Thread(() -> {
+            try {
+                g.close();
+            } catch (Throwable t) {
+                elsewhere.set(t);
+            }
+        }, "not-the-reader");
+        other.start();
+        Bounded.join("close on another thread", other);
+        assertTrue(elsewhere.get() instanceof IllegalStateException, String.valueOf(elsewhere.get()));
+        assertTrue(elsewhere.get().getMessage().contains(Thread.currentThread().getName())
+                && elsewhere.get().getMessage().contains("not-the-reader"), elsewhere.get().getMessage());
+        assertTrue(rt.hotplugLock.hasReaders(), "a refused close must leave the reader inside");
+        g.close();
+        assertFalse(rt.hotplugLock.hasReaders());
+        IllegalStateException twice = assertThrows(IllegalStateException.class, g::close);
+        assertTrue(twice.getMessage().contains("more often than entered"), twice.getMessage());
+        assertFalse(rt.hotplugLock.hasReaders());
+        Bounded.run("offline after the guard misuse", 20, () -> assertTrue(hp.offline(1)));
+    }
+
+    @Test
+    void offlineFromInsideTheReadLockThrowsInsteadOfWaitingForItself() {
+        Bounded.run("offline and online inside the read lock", 20, () -> {
+            try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> hp.offline(1));
+                assertTrue(e.getMessage().contains("read lock"), e.getMessage());
+                assertTrue(rt.isOnline(1));
+            }
+            assertTrue(hp.offline(1));
+            try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> hp.online(1));
+                assertTrue(e.getMessage().contains("read lock"), e.getMessage());
+                assertFalse(rt.isOnline(1));
+            }
+            assertTrue(hp.online(1));
+        });
+    }
+
+    @Test
     void callbacksMayTakeTheReadLockAndWaitOnWorkThatTakesIt() {
         AtomicInteger inside = new AtomicInteger();
         hp.registerState("reader", cpu -> {
