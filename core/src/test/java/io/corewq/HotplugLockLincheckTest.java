@@ -1,9 +1,7 @@
 // Lincheck model checking of the hotplug read lock: no reader is inside while the writer changes what the lock guards, in every interleaving of readers (nested or not, sharing a stripe or not) and the writer.
 package io.corewq;
 
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,24 +58,12 @@ public class HotplugLockLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(Spec.class)
-                .check(HotplugLockLincheckTest.class);
+        Linearizability.modelCheck(HotplugLockLincheckTest.class, Spec.class, 3);
     }
 
     @Test
     void stress() {
-        new StressOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(Spec.class)
-                .check(HotplugLockLincheckTest.class);
+        Linearizability.stress(HotplugLockLincheckTest.class, Spec.class, 3);
     }
 
     /** The sequential specification: every operation sees a consistent state. */

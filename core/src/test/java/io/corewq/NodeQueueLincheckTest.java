@@ -1,14 +1,11 @@
 // Lincheck model checking of the inactive list's intrusive MPSC queue: every interleaving of producers between their exchange and their link, and of the consumer putting the stub back, against a plain FIFO.
 package io.corewq;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,44 +77,11 @@ public class NodeQueueLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(4)
-                .sequentialSpecification(Fifo.class)
-                .check(NodeQueueLincheckTest.class);
+        Linearizability.modelCheck(NodeQueueLincheckTest.class, Linearizability.IntFifo.class, 4);
     }
 
     @Test
     void stress() {
-        new StressOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(4)
-                .sequentialSpecification(Fifo.class)
-                .check(NodeQueueLincheckTest.class);
-    }
-
-    /** The sequential specification: a FIFO of ints. */
-    public static final class Fifo {
-        private final ArrayDeque<Integer> q = new ArrayDeque<>();
-
-        public void offer(int v) {
-            q.addLast(v);
-        }
-
-        public Integer poll() {
-            return q.pollFirst();
-        }
-
-        public boolean isEmpty() {
-            return q.isEmpty();
-        }
-
-        public boolean emptyOnlyWhenEmpty() {
-            return true;
-        }
+        Linearizability.stress(NodeQueueLincheckTest.class, Linearizability.IntFifo.class, 4);
     }
 }

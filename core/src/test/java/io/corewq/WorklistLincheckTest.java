@@ -1,12 +1,9 @@
 // Lincheck model checking of the pools' worklist: every interleaving explored of racing producers, the chunk append flag, recycled chunks and the consumer, against a plain FIFO.
 package io.corewq;
 
-import java.util.ArrayDeque;
 import org.jetbrains.lincheck.datastructures.IntGen;
-import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
-import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,44 +45,11 @@ public class WorklistLincheckTest {
 
     @Test
     void modelChecking() {
-        new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(4)
-                .sequentialSpecification(Fifo.class)
-                .check(WorklistLincheckTest.class);
+        Linearizability.modelCheck(WorklistLincheckTest.class, Linearizability.IntFifo.class, 4);
     }
 
     @Test
     void stress() {
-        new StressOptions()
-                .iterations(20)
-                .invocationsPerIteration(1_000)
-                .threads(3)
-                .actorsPerThread(4)
-                .sequentialSpecification(Fifo.class)
-                .check(WorklistLincheckTest.class);
-    }
-
-    /** The sequential specification: a FIFO of ints. */
-    public static final class Fifo {
-        private final ArrayDeque<Integer> q = new ArrayDeque<>();
-
-        public void offer(int v) {
-            q.addLast(v);
-        }
-
-        public Integer poll() {
-            return q.pollFirst();
-        }
-
-        public int size() {
-            return q.size();
-        }
-
-        public boolean isEmpty() {
-            return q.isEmpty();
-        }
+        Linearizability.stress(WorklistLincheckTest.class, Linearizability.IntFifo.class, 4);
     }
 }
