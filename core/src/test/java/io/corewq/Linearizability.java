@@ -3,6 +3,7 @@ package io.corewq;
 
 import java.util.ArrayDeque;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 
 /**
@@ -21,24 +22,21 @@ public final class Linearizability {
 
     /** Model-checks {@code test}'s operations against {@code spec}, {@code actors} operations per thread. */
     public static void modelCheck(Class<?> test, Class<?> spec, int actors) {
-        new ModelCheckingOptions()
-                .iterations(SCENARIOS)
-                .invocationsPerIteration(RUNS_PER_SCENARIO)
-                .threads(THREADS)
-                .actorsPerThread(actors)
-                .sequentialSpecification(spec)
-                .check(test);
+        check(new ModelCheckingOptions(), test, spec, actors);
     }
 
     /** Runs {@code test}'s operations on real threads against {@code spec}. */
     public static void stress(Class<?> test, Class<?> spec, int actors) {
-        new StressOptions()
-                .iterations(SCENARIOS)
-                .invocationsPerIteration(RUNS_PER_SCENARIO)
-                .threads(THREADS)
-                .actorsPerThread(actors)
-                .sequentialSpecification(spec)
-                .check(test);
+        check(new StressOptions(), test, spec, actors);
+    }
+
+    private static void check(Options<?, ?> options, Class<?> test, Class<?> spec, int actors) {
+        options.iterations(SCENARIOS);
+        options.invocationsPerIteration(RUNS_PER_SCENARIO);
+        options.threads(THREADS);
+        options.actorsPerThread(actors);
+        options.sequentialSpecification(spec);
+        options.check(test);
     }
 
     /**
