@@ -76,6 +76,24 @@ public final class Workqueue implements AutoCloseable {
 
     /** Under flushLock: the thread waiting in flush/drain/freeze, woken by retire. */
     volatile Thread flusher;
+    /** CAS: {@link #flusher}'s field, for a freeze that waits beside a flush (see {@link #freeze()}). */
+    private static final java.lang.invoke.VarHandle FLUSHER;
+
+    static {
+        try {
+            FLUSHER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Workqueue.class, "flusher", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Ordered workqueues only (else null), under this workqueue's monitor: its pool_workqueues
+     * oldest first, the current one last. Only the oldest may run (its limit is max_active, the
+     * others' 0), so items run in queueing order across {@link #applyAttrs} calls, however many
+     * come before the oldest empties (the kernel's unplug_oldest_pwq).
+     */
+    private final java.util.ArrayDeque<PoolWorkqueue> orderedChain;
     private final Object flushLock = new Object();
     /** LIVE, DRAINING or DESTROYED; changed under flushLock. */
     private volatile int life = LIVE;
@@ -115,10 +133,12 @@ public final class Workqueue implements AutoCloseable {
             this.attrs = a;
             this.pods = rt.buildPods(this, a, maxActive);
             all = pods.pods.clone();
+            orderedChain = ordered ? new java.util.ArrayDeque<>(java.util.List.of(pods.pods)) : null;
         } else {
             if (attrs != null) {
                 throw new IllegalArgumentException("workqueue " + name + " is per-CPU: attributes " + attrs + " apply to UNBOUND workqueues only");
             }
+            orderedChain = null;
             percpu = new PoolWorkqueue[rt.cpus().last() + 1];
             all = new PoolWorkqueue[rt.cpus().size()];
             int i = 0;
@@ -392,11 +412,14 @@ public final class Workqueue implements AutoCloseable {
             all = next.toArray(new PoolWorkqueue[0]);
             pods = fresh;
             attrs = a;
+            if (ordered) {
+                orderedChain.addAll(java.util.Arrays.asList(fresh.pods));
+            }
             for (PoolWorkqueue p : old.pods) {
                 reapRetired(p);
             }
             if (ordered) {
-                unplugIfAlone();
+                unplugOldest();
             }
         }
     }
@@ -416,19 +439,19 @@ public final class Workqueue implements AutoCloseable {
         all = next.toArray(new PoolWorkqueue[0]);
         rt.releaseUnboundPool(p.pool);
         if (ordered) {
-            unplugIfAlone();
+            orderedChain.remove(p);
+            unplugOldest();
         }
     }
 
-    /** Ordered: the current pwq starts once no retired one is left (one item at a time, in order). */
-    private void unplugIfAlone() {
-        for (PoolWorkqueue p : all) {
-            if (p.retired) {
-                return;
-            }
-        }
-        for (PoolWorkqueue p : pods.pods) {
-            p.setLimit(frozen ? 0 : maxActive);
+    /**
+     * Ordered: lets the oldest pool_workqueue run (one item at a time, in order); the younger ones
+     * wait with limit 0 until it has emptied and died. CONTEXT: this workqueue's monitor.
+     */
+    private void unplugOldest() {
+        PoolWorkqueue oldest = orderedChain.peekFirst();
+        if (oldest != null) {
+            oldest.setLimit(frozen ? 0 : maxActive);
         }
     }
 
@@ -662,17 +685,32 @@ public final class Workqueue implements AutoCloseable {
                 p.setLimit(0);
             }
         }
-        synchronized (flushLock) {
-            flusher = Thread.currentThread();
-            try {
-                for (PoolWorkqueue p : all) {
-                    parkWhile(() -> p.activeCount() > 0);
+        // Not under the flush lock: a flush may hold it for as long as the freeze lasts (it waits
+        // for items that cannot start while frozen), and the thaw that would end it waits for this
+        // freeze to return. Retirers wake the flusher slot; a flush may hold that slot, so the
+        // wait also polls.
+        Thread me = Thread.currentThread();
+        boolean registered = FLUSHER.compareAndSet(this, null, me);
+        boolean interrupted = false;
+        try {
+            for (PoolWorkqueue p : all) {
+                while (p.activeCount() > 0) {
+                    LockSupport.parkNanos(this, FREEZE_POLL_NANOS);
+                    interrupted |= Thread.interrupted();
                 }
-            } finally {
-                flusher = null;
+            }
+        } finally {
+            if (registered) {
+                FLUSHER.compareAndSet(this, me, null);
+            }
+            if (interrupted) {
+                me.interrupt();
             }
         }
     }
+
+    /** The longest a freeze sleeps between two looks at the active counts. */
+    private static final long FREEZE_POLL_NANOS = 200_000;
 
     /** CONTEXT: runtime thaw. */
     synchronized void thaw() {
@@ -680,6 +718,10 @@ public final class Workqueue implements AutoCloseable {
             return;
         }
         frozen = false;
+        if (ordered) {
+            unplugOldest(); // the younger pool_workqueues stay plugged behind it
+            return;
+        }
         for (PoolWorkqueue p : all) {
             p.setLimit(maxActive);
         }

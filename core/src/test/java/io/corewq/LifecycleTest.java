@@ -52,6 +52,44 @@ class LifecycleTest {
     }
 
     @Test
+    void freezeWhileAFlushWaitsReturnsAndThawEndsTheFlush() {
+        // freeze() used to wait for its items under the flush lock, which the flush held while it
+        // waited for an item that cannot start while frozen; thaw() then waited for freeze():
+        // all three hung (found by review, 2026-11-22).
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue wq = rt.allocOrderedWorkqueue("frz-flush", EnumSet.of(WqFlag.FREEZABLE));
+            CountDownLatch firstStarted = new CountDownLatch(1);
+            CountDownLatch releaseFirst = new CountDownLatch(1);
+            AtomicBoolean secondRan = new AtomicBoolean();
+            wq.queue(new Work("first", () -> {
+                firstStarted.countDown();
+                Bounded.await(releaseFirst);
+            }));
+            wq.queue(new Work("second", () -> secondRan.set(true))); // inactive behind "first"
+            Bounded.await(firstStarted);
+            CountDownLatch flushed = new CountDownLatch(1);
+            Thread flusher = new Thread(() -> {
+                wq.flush();
+                flushed.countDown();
+            }, "flusher");
+            flusher.start();
+            Bounded.until("the flush waits", () -> flusher.getState() == Thread.State.WAITING);
+            Thread freezer = new Thread(rt::freeze, "freezer");
+            freezer.start();
+            Bounded.until("freeze waits for the running item", () -> freezer.getState() == Thread.State.TIMED_WAITING
+                    || freezer.getState() == Thread.State.WAITING);
+            releaseFirst.countDown();
+            Bounded.join("freeze beside a waiting flush", freezer);
+            assertFalse(secondRan.get(), "an item started while frozen");
+            assertEquals(1, flushed.getCount(), "the flush returned while an item it waits for cannot start");
+            Bounded.run("thaw", rt::thaw);
+            Bounded.await(flushed);
+            assertTrue(secondRan.get());
+            Bounded.join("flusher", flusher);
+        }
+    }
+
+    @Test
     void aMillionDistinctItemsFromTwoProducersRunExactlyOnceAndThreadsAreGoneAfterClose() {
         long before = Bounded.corewqThreads();
         int n = 1_000_000;

@@ -130,6 +130,82 @@ class UnboundAttrsTest {
     }
 
     @Test
+    void anOrderedWorkqueueKeepsItsOrderAcrossTwoAttributeChangesWhileTheOldestIsBusy() {
+        // The middle pool_workqueue (made by the first change, retired by the second) used to stay
+        // plugged for ever once the oldest died: its items never ran (found by review, 2026-11-22).
+        Workqueue wq = rt.allocOrderedWorkqueue("ord2", Set.of());
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch release = new CountDownLatch(1);
+        wq.queue(new Work(() -> {
+            Bounded.await(release, 60);
+            order.add(0);
+        }));
+        int k = 1;
+        for (int change = 0; change < 3; change++) {
+            for (int i = 0; i < 3; i++, k++) {
+                final int n = k;
+                wq.queue(new Work(() -> order.add(n)));
+            }
+            wq.applyAttrs(WqAttrs.defaults().cpumask(CpuSet.of(1 + change)));
+        }
+        for (int i = 0; i < 3; i++, k++) {
+            final int n = k;
+            wq.queue(new Work(() -> order.add(n)));
+        }
+        release.countDown();
+        Bounded.run("flush after three attribute changes", wq::flush);
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, order);
+    }
+
+    @Test
+    void thawOfAnOrderedWorkqueueRunsOneItemAtATimeInOrderAcrossAnAttributeChange() {
+        // thaw() used to unplug every pool_workqueue, the retired one and its successor together.
+        Workqueue wq = rt.allocOrderedWorkqueue("ordf", EnumSet.of(WqFlag.FREEZABLE));
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch youngerStarted = new CountDownLatch(1);
+        Work[] items = new Work[4];
+        for (int i = 0; i < items.length; i++) {
+            String n = "w" + i;
+            boolean first = i == 0;
+            boolean younger = i == 2; // the first item of the new pool_workqueue
+            items[i] = new Work(n, () -> {
+                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                log.add(n + ":start");
+                if (younger) {
+                    youngerStarted.countDown();
+                }
+                if (first) {
+                    try {
+                        // Negative check: the younger pool_workqueue's item must not start while
+                        // this one runs; with the bug it starts at once and this wait ends early.
+                        youngerStarted.await(300, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                log.add(n + ":end");
+                running.decrementAndGet();
+            });
+        }
+        rt.freeze();
+        wq.queue(items[0]);
+        wq.queue(items[1]);
+        wq.applyAttrs(WqAttrs.defaults().cpumask(CpuSet.of(1)));
+        wq.queue(items[2]);
+        wq.queue(items[3]);
+        rt.thaw();
+        Bounded.run("flush after thaw", wq::flush);
+        assertEquals(List.of("w0:start", "w0:end", "w1:start", "w1:end", "w2:start", "w2:end", "w3:start", "w3:end"), log);
+        assertEquals(1, most.get());
+    }
+
+    @Test
     void perCpuWorkqueuesHaveNoAttributes() {
         Workqueue wq = rt.allocWorkqueue("pc", Set.of(), 0);
         assertEquals(null, wq.attrs());
