@@ -268,6 +268,20 @@ public class Work extends Node {
         }
     }
 
+    /**
+     * Gives back a claim whose instance could not be queued (its workqueue was destroyed): frees
+     * the entry taken for it and clears PENDING if the instance still holds it, waking waiters.
+     * CONTEXT: the owner of PENDING for instance {@code seq}, which never offered {@code entry}.
+     */
+    final void abandonClaim(Node entry, int seq) {
+        if (entry == this) {
+            clearQueued();
+        } else {
+            entry.markPopped();
+        }
+        releasePending(((long) seq << 32) | PENDING);
+    }
+
     /** CONTEXT: the popper of this item's own entry, after reading its fields: the entry is free again. */
     final void clearQueued() {
         STATE.getAndBitwiseAnd(this, ~QUEUED);

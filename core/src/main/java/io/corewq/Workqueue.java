@@ -361,6 +361,12 @@ public final class Workqueue implements AutoCloseable {
             if (pwq.enqueue(n)) {
                 return;
             }
+            if (life == DESTROYED) {
+                // destroy() ran to the end between the caller's liveness check and its claim: the
+                // pwqs are dead for good, so give the claim back rather than retry for ever
+                w.abandonClaim(n, (int) claim);
+                throw new IllegalStateException("workqueue " + name + " is destroyed");
+            }
             pwq = localPwq(); // it retired meanwhile (applyAttrs): a current pod
         }
     }
@@ -368,7 +374,12 @@ public final class Workqueue implements AutoCloseable {
     /** A timer expired: queue the instance (allowed while draining: it was queued before). */
     final void insertFired(DelayedWork dw, int seq, int targetCpu, int firingCpu) {
         int c = targetCpu >= 0 ? rt.placementCpu(targetCpu) : rt.placementCpu(firingCpu);
-        insert(dw, seq, pwqFor(c));
+        try {
+            insert(dw, seq, pwqFor(c));
+        } catch (IllegalStateException e) {
+            // armed by a call that raced with destroy(); the item is not pending any more
+            rt.log.error("corewq: {} fired after workqueue {} was destroyed; it does not run", dw, name);
+        }
     }
 
     final PoolWorkqueue pwqFor(int cpu) {

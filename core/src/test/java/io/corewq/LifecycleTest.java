@@ -90,6 +90,47 @@ class LifecycleTest {
     }
 
     @Test
+    void aQueueThatRacesDestroyThrowsAndLeavesTheItemFree() {
+        // queue() passed its liveness check, then destroy() ran to the end: the queue retried on
+        // dead pool_workqueues for ever at 100% CPU, holding PENDING (found by review, 2026-11-22).
+        // The race is forced: after a cancel the item's own entry is still (stale) in another
+        // queue, so the claim takes a spare entry under the item's monitor, which the test holds.
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue other = rt.allocOrderedWorkqueue("other", Set.of());
+            CountDownLatch release = new CountDownLatch(1);
+            other.queue(new Work("blocker", () -> Bounded.await(release)));
+            AtomicInteger ran = new AtomicInteger();
+            Work w = new Work("w", ran::incrementAndGet);
+            other.queue(w); // inactive behind the blocker
+            assertTrue(w.cancel()); // its own entry stays queued there, stale
+            Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND), 0);
+            java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread queuer;
+            synchronized (w) {
+                queuer = new Thread(() -> {
+                    try {
+                        victim.queue(w);
+                    } catch (Throwable t) {
+                        outcome.set(t);
+                    }
+                }, "queuer");
+                queuer.start();
+                Bounded.until("the queue waits for the item's monitor", () -> queuer.getState() == Thread.State.BLOCKED);
+                Bounded.run("destroy", victim::destroy);
+            }
+            Bounded.join("a queue racing destroy", queuer);
+            assertTrue(outcome.get() instanceof IllegalStateException && outcome.get().getMessage().contains("victim"),
+                    String.valueOf(outcome.get()));
+            assertFalse(w.isPending(), "the failed queue left the item pending");
+            release.countDown();
+            Bounded.run("flush other", other::flush);
+            assertTrue(other.queue(w), "the item cannot be queued again");
+            Bounded.run("flush other", other::flush);
+            assertEquals(1, ran.get());
+        }
+    }
+
+    @Test
     void aMillionDistinctItemsFromTwoProducersRunExactlyOnceAndThreadsAreGoneAfterClose() {
         long before = Bounded.corewqThreads();
         int n = 1_000_000;
