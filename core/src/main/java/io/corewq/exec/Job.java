@@ -25,12 +25,14 @@ final class Job implements Runnable {
 
     private static final VarHandle IRQ;
     private static final VarHandle CLAIMED;
+    private static final VarHandle ROOM;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             IRQ = l.findVarHandle(Job.class, "irq", int.class);
             CLAIMED = l.findVarHandle(Job.class, "claimed", int.class);
+            ROOM = l.findVarHandle(Job.class, "room", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -51,6 +53,8 @@ final class Job implements Runnable {
     private volatile int irq;
     /** Any thread, CAS once: whether execute() has taken this job (task futures create theirs early). */
     private volatile int claimed;
+    /** Any thread, CAS once: 1 while the job holds room under the executor's capacity (bounded executors only). */
+    private volatile int room;
     /** The registry's membership word: 1 while the executor counts this job live (see {@link JobRegistry}). */
     volatile int registered;
     /** Written under the stripe's monitor when registered: where the registry keeps this job. */
@@ -69,6 +73,16 @@ final class Job implements Runnable {
     @Override
     public void run() {
         owner.runJob(this);
+    }
+
+    /** CONTEXT: admission, before the job is published. */
+    void holdRoom() {
+        ROOM.setRelease(this, 1);
+    }
+
+    /** True for exactly one caller after {@link #holdRoom()}. */
+    boolean giveRoomBack() {
+        return room == 1 && ROOM.compareAndSet(this, 1, 0);
     }
 
     /** CONTEXT: execute(); true the first time only. */

@@ -29,20 +29,22 @@ final class TaskFuture<V> extends FutureTask<V> {
     }
 
     /**
-     * The task is finished: the executor stops counting it as live before its result becomes
+     * The task is finished: it gives its room under the capacity back before its result becomes
      * visible, so "room again once tasks finish" holds for whoever waited on this future (as a
-     * ThreadPoolExecutor's queue has room once its worker took the task). The run path's own
-     * retire is then a no-op.
+     * ThreadPoolExecutor's queue has room once its worker took the task). It stays live until the
+     * run path retires it after this, so the executor never terminates before the future is done
+     * (an earlier version retired it here: {@code awaitTermination} could return true while
+     * {@code get()} still blocked).
      */
     @Override
     protected void set(V v) {
-        owner.retire(job);
+        owner.freeRoom(job);
         super.set(v);
     }
 
     @Override
     protected void setException(Throwable t) {
-        owner.retire(job);
+        owner.freeRoom(job);
         super.setException(t);
     }
 

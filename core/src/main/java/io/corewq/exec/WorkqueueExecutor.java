@@ -79,6 +79,13 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
     final AtomicInteger ctl = new AtomicInteger(RUNNING);
     /** Any thread: live jobs (accepted, not retired). Incremented before the run state is read. */
     private final AtomicLong live = new AtomicLong();
+    /**
+     * Any thread, kept only when there is a capacity: jobs holding room. A submitted task gives its
+     * room back just before its future completes ({@link #freeRoom}), so a caller woken by the
+     * future can submit again at once, while it stays live (so the executor cannot terminate) until
+     * its run has ended.
+     */
+    private final AtomicLong occupied = new AtomicLong();
     /** Any thread: the live jobs themselves, for shutdownNow, the shutdown policies and the queue view. */
     final JobRegistry jobs = new JobRegistry();
     /** Any thread: submission order. */
@@ -120,9 +127,14 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
      * tasks or is at capacity.
      */
     final boolean admit(Job j) {
-        long n = live.incrementAndGet(); // before the run-state read: see the package overview
+        live.incrementAndGet(); // before the run-state read: see the package overview
+        long n = 0;
+        if (capacity > 0) {
+            j.holdRoom();
+            n = occupied.incrementAndGet();
+        }
         jobs.add(j);
-        if (ctl.get() != RUNNING || (capacity > 0 && n > capacity)) {
+        if (ctl.get() != RUNNING || n > capacity) {
             retire(j);
             return false;
         }
@@ -134,8 +146,18 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
      * terminates the executor. Idempotent. CONTEXT: the owner of the job's end (see the overview).
      */
     final void retire(Job j) {
-        if (jobs.remove(j) && live.decrementAndGet() == 0 && ctl.get() != RUNNING) {
-            tryTerminate();
+        if (jobs.remove(j)) {
+            freeRoom(j);
+            if (live.decrementAndGet() == 0 && ctl.get() != RUNNING) {
+                tryTerminate();
+            }
+        }
+    }
+
+    /** Gives back the room {@code j} holds under the capacity, if it still holds it. Idempotent. */
+    final void freeRoom(Job j) {
+        if (capacity > 0 && j.giveRoomBack()) {
+            occupied.decrementAndGet();
         }
     }
 

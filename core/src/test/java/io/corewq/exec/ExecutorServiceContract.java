@@ -382,6 +382,26 @@ abstract class ExecutorServiceContract {
     }
 
     @Test
+    void everyFutureIsDoneOnceTheExecutorHasTerminated() throws Exception {
+        // The adapters used to stop counting a task as live just before its future completed:
+        // awaitTermination could return true while get() still blocked (found by review,
+        // 2026-11-22: 5 in 6 317 trials with isTerminated, 3 in 13 with awaitTermination).
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        for (int trial = 0; trial < 3_000 && System.nanoTime() < end; trial++) {
+            ExecutorService e = single();
+            Future<Integer> f = e.submit(() -> 42);
+            e.shutdown();
+            if (trial % 2 == 0) {
+                assertTrue(e.awaitTermination(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS), "no termination");
+            } else {
+                Bounded.until("terminated", e::isTerminated);
+            }
+            assertTrue(f.isDone(), "trial " + trial + ": terminated while a submitted future was not done");
+            assertEquals(42, f.get(0, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    @Test
     void shutdownNowReturnsNeverStartedTasksAndInterruptsTheRunningOne() {
         ExecutorService e = single();
         Gate gate = new Gate();
