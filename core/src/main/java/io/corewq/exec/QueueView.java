@@ -90,7 +90,11 @@ final class QueueView extends AbstractQueue<Runnable> implements BlockingQueue<R
         return p.isEmpty() ? null : p.get(0).body;
     }
 
-    /** Removes and returns the first task that has not started, or null. */
+    /**
+     * Removes and returns the first task that has not started, or null. On a scheduled executor
+     * that may be a task not yet due (the JDK's delay queue returns only a due one): with a
+     * capacity, {@code DiscardOldestPolicy} must find a task to drop, or it would re-submit for ever.
+     */
     @Override
     public Runnable poll() {
         for (Job j : pendingJobs()) {
@@ -107,8 +111,8 @@ final class QueueView extends AbstractQueue<Runnable> implements BlockingQueue<R
             return false;
         }
         for (Job j : owner.jobs) {
-            if (j.body == o) {
-                return take(j);
+            if (j.body == o && take(j)) {
+                return true; // else that copy is running: a queued copy of the same task may follow
             }
         }
         return false;

@@ -101,18 +101,25 @@ final class ScheduledTask<V> extends FutureTask<V> implements RunnableScheduledF
     /**
      * Runs the task on the calling thread, as the JDK's {@code ScheduledFutureTask.run} (used by
      * {@code CallerRunsPolicy}, or by callers of the {@code RunnableScheduledFuture}): cancelled if
-     * the executor's state forbids running it; a periodic task is re-armed after a successful run.
+     * the executor's state forbids running it, or if it is not due yet (the JDK's runs it early;
+     * this executor never runs a task before its delay); a periodic task is re-armed after a
+     * successful run.
      */
     @Override
     public void run() {
-        if (!owner.canRunInCurrentRunState(this)) {
-            cancel(false);
+        if (!owner.canRunInCurrentRunState(this) || getDelay(TimeUnit.NANOSECONDS) > 0) {
+            cancel(false); // never before its delay: a rejection handler ran it early (see the executor's class comment)
         } else if (!isPeriodic()) {
             super.run();
         } else if (super.runAndReset()) {
             setNextRunTime();
             owner.reExecuteDirect(this);
         }
+    }
+
+    /** A periodic task that cannot be re-armed stops for good, its future keeping {@code cause}. */
+    void fail(Throwable cause) {
+        setException(cause);
     }
 
     /** CONTEXT: the job's runner. One-shot body. */

@@ -88,8 +88,8 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
     private final AtomicLong occupied = new AtomicLong();
     /** Any thread: the live jobs themselves, for shutdownNow, the shutdown policies and the queue view. */
     final JobRegistry jobs = new JobRegistry();
-    /** Any thread: submission order. */
-    private final AtomicLong sequencer = new AtomicLong();
+    /** Any thread: submission order, one count for every adapter (as the JDK's), so tasks of two adapters compare consistently. */
+    private static final AtomicLong SEQUENCER = new AtomicLong();
     /** Guards the move to TERMINATED; its condition wakes awaitTermination. */
     private final ReentrantLock termLock = new ReentrantLock();
     private final Condition termination = termLock.newCondition();
@@ -117,7 +117,7 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
     }
 
     final long nextSeq() {
-        return sequencer.getAndIncrement();
+        return SEQUENCER.getAndIncrement();
     }
 
     // ---- admission ----------------------------------------------------------------------------
@@ -174,14 +174,14 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
      */
     final boolean enqueue(Job j, long delayNanos) {
         try {
-            int cpu = placeCpu();
+            int cpu = placeCpu(); // ANY, or a CPU that queueOn checks (naming a bad one)
             if (delayNanos <= 0) {
-                if (cpu < 0) {
+                if (cpu == Placement.ANY) {
                     wq.queue(j.work);
                 } else {
                     wq.queueOn(cpu, j.work);
                 }
-            } else if (cpu < 0) {
+            } else if (cpu == Placement.ANY) {
                 wq.queueDelayed((DelayedWork) j.work, delayNanos, TimeUnit.NANOSECONDS);
             } else {
                 wq.queueDelayedOn(cpu, (DelayedWork) j.work, delayNanos, TimeUnit.NANOSECONDS);

@@ -27,6 +27,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Tasks due at the same time are not guaranteed to start in submission order (the JDK's
  * single-threaded pool guarantees it): they may be armed on different CPUs' timers.
  *
+ * <p>With a capacity, a task can be rejected while the executor runs (the JDK's never rejects
+ * then). A handler that runs a rejected task before its time ({@code CallerRunsPolicy}) cancels
+ * it instead, so no task runs before its delay; {@code DiscardOldestPolicy} drops the first task in
+ * trigger order (due or not: {@link #getQueue()}'s {@code poll} takes it) and re-submits the
+ * rejected one with its own trigger time.
+ *
  * <p>Thread-safe. Obtain one from {@link WorkqueueExecutors}.
  */
 public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor implements ScheduledExecutorService {
@@ -129,9 +135,17 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
         return t;
     }
 
-    /** As {@code schedule(command, 0, NANOSECONDS)}; the rejection handler receives the task's future. */
+    /**
+     * As {@code schedule(command, 0, NANOSECONDS)}; the rejection handler receives the task's
+     * future. One of this executor's own tasks that is not live (a rejected task that a handler
+     * such as {@code DiscardOldestPolicy} hands back) is submitted again with its own trigger time.
+     */
     @Override
     public void execute(Runnable command) {
+        if (command instanceof ScheduledTask<?> t && t.owner == this && !t.isDone() && !jobs.contains(t.job)) {
+            delayedExecute(t);
+            return;
+        }
         schedule(command, 0, TimeUnit.NANOSECONDS);
     }
 
@@ -207,7 +221,14 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
     void reschedule(Job j) {
         ScheduledTask<?> t = (ScheduledTask<?>) j.body;
         if (canRunInCurrentRunState(t)) {
-            if (!arm(j, t.time)) {
+            boolean armed;
+            try {
+                armed = arm(j, t.time);
+            } catch (RuntimeException | Error e) {
+                t.fail(e); // e.g. a custom placement threw: arm() retired the job; the future keeps the cause
+                return;
+            }
+            if (!armed) {
                 t.cancel(false); // the workqueue refused (destroyed): arm() retired the job
                 return;
             }
@@ -225,8 +246,13 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
         if (jobs.contains(j)) {
             return; // the executor still owns the job: its item is armed, queued or running
         }
-        if (!canRunInCurrentRunState(t) || !admit(j) || !arm(j, t.time)) {
-            t.cancel(false);
+        try {
+            if (!canRunInCurrentRunState(t) || !admit(j) || !arm(j, t.time)) {
+                t.cancel(false);
+            }
+        } catch (RuntimeException | Error e) {
+            t.fail(e);
+            throw e;
         }
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.corewq.Bounded;
@@ -379,6 +380,46 @@ abstract class ExecutorServiceContract {
         assertTrue(e.isShutdown());
         assertTrue(e.isTerminated());
         assertTrue(e.awaitTermination(0, TimeUnit.NANOSECONDS));
+    }
+
+    @Test
+    void removeTakesAQueuedCopyOfATaskWhileAnotherCopyRuns() {
+        // The adapters' remove() stopped at the first copy it met, the running one, and returned
+        // false with the queued copy still there (found by review, 2026-11-22).
+        assumeFalse(executeWraps(), "execute() wraps the task: remove() cannot find the command");
+        for (int round = 0; round < 10; round++) { // the old code missed when it met the running copy first: half the time
+            ExecutorService e = single();
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger runs = new AtomicInteger();
+            Runnable r = () -> {
+                runs.incrementAndGet();
+                inside.countDown();
+                Bounded.await(release);
+            };
+            e.execute(r);
+            Bounded.await(inside);
+            e.execute(r); // queued behind the running copy
+            boolean removed = remove(e, r);
+            release.countDown();
+            assertTrue(removed, "round " + round + ": remove() missed the queued copy");
+            e.shutdown();
+            Bounded.run("termination", () -> {
+                try {
+                    assertTrue(e.awaitTermination(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS));
+                } catch (InterruptedException x) {
+                    throw new AssertionError(x);
+                }
+            });
+            assertEquals(1, runs.get());
+        }
+    }
+
+    private static boolean remove(ExecutorService e, Runnable r) {
+        if (e instanceof ThreadPoolExecutor tpe) {
+            return tpe.remove(r);
+        }
+        return ((WorkqueueExecutor) e).remove(r);
     }
 
     @Test

@@ -242,6 +242,72 @@ class WorkqueueExecutorAdapterTest {
     }
 
     @Test
+    void aDelayedTaskRejectedAtCapacityNeverRunsBeforeItsDelay() {
+        // With a capacity the scheduled adapter rejects while running (the JDK's never does):
+        // CallerRunsPolicy ran a task due in an hour at once, and DiscardOldestPolicy re-submitted
+        // it with delay 0 (found by review, 2026-11-22).
+        AtomicInteger ran = new AtomicInteger();
+        WorkqueueScheduledExecutorService callerRuns = track(WorkqueueExecutors.builder(rt().systemWq())
+                .rejectedExecutionHandler(new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy()).capacity(1).buildScheduled());
+        ScheduledFuture<?> first = callerRuns.schedule(ran::incrementAndGet, 1, TimeUnit.HOURS); // fills the capacity
+        ScheduledFuture<?> rejected = callerRuns.schedule(ran::incrementAndGet, 1, TimeUnit.HOURS);
+        assertTrue(rejected.isCancelled(), "a rejected delayed task was not cancelled");
+        assertEquals(0, ran.get(), "a task due in an hour ran at once");
+        assertFalse(first.isDone());
+
+        WorkqueueScheduledExecutorService discardOldest = track(WorkqueueExecutors.builder(rt().systemWq())
+                .rejectedExecutionHandler(new java.util.concurrent.ThreadPoolExecutor.DiscardOldestPolicy()).capacity(1).buildScheduled());
+        ScheduledFuture<?> oldest = discardOldest.schedule(ran::incrementAndGet, 1, TimeUnit.HOURS);
+        ScheduledFuture<?> kept = discardOldest.schedule(ran::incrementAndGet, 1, TimeUnit.HOURS);
+        assertEquals(1, discardOldest.getLiveTaskCount());
+        assertFalse(kept.isDone(), "the re-submitted task ran or was dropped");
+        assertTrue(kept.getDelay(TimeUnit.MINUTES) > 50, "the re-submitted task lost its delay: " + kept.getDelay(TimeUnit.MINUTES) + " min");
+        assertFalse(discardOldest.getQueue().contains(oldest));
+        assertEquals(0, ran.get());
+    }
+
+    @Test
+    void aPlacementThatReturnsABadCpuIsRejectedNamingIt() {
+        for (int bad : new int[] {-5, Integer.MIN_VALUE, 99}) {
+            WorkqueueExecutorService e = track(WorkqueueExecutors.builder(rt().systemWq()).placement(r -> bad).build());
+            IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> e.execute(() -> { }));
+            assertTrue(x.getMessage().contains(Integer.toString(bad)), x.getMessage());
+            assertEquals(0, e.getLiveTaskCount(), "the refused task stayed live");
+        }
+    }
+
+    @Test
+    void aPeriodicTaskWhoseReArmThrowsCompletesItsFutureWithTheCause() {
+        AtomicInteger calls = new AtomicInteger();
+        WorkqueueScheduledExecutorService e = track(WorkqueueExecutors.builder(rt().systemWq()).placement(r -> {
+            if (calls.incrementAndGet() > 1) {
+                throw new IllegalArgumentException("placement failed");
+            }
+            return 0;
+        }).buildScheduled());
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledFuture<?> f = e.scheduleAtFixedRate(runs::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
+        java.util.concurrent.ExecutionException x = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> f.get(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("placement failed", x.getCause().getMessage());
+        assertEquals(1, runs.get());
+        assertEquals(0, e.getLiveTaskCount());
+    }
+
+    @Test
+    void scheduledTasksOfTwoAdaptersCompareConsistently() {
+        // The tie-break on equal trigger times used a count per adapter: two tasks could each
+        // compare greater than the other.
+        WorkqueueScheduledExecutorService a = track(WorkqueueExecutors.newScheduledExecutorService(rt().systemWq()));
+        WorkqueueScheduledExecutorService b = track(WorkqueueExecutors.newScheduledExecutorService(rt().systemWq()));
+        long time = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+        ScheduledTask<Integer> x = new ScheduledTask<>(a, () -> 1, time);
+        ScheduledTask<Integer> y = new ScheduledTask<>(b, () -> 2, time);
+        assertEquals(-Integer.signum(y.compareTo(x)), Integer.signum(x.compareTo(y)));
+        assertTrue(x.compareTo(y) != 0);
+    }
+
+    @Test
     void worksAsTheExecutorOfCompletableFutures() {
         ExecutorService e = track(WorkqueueExecutors.newExecutorService(rt().systemWq()));
         CompletableFuture<Integer> cf = CompletableFuture.supplyAsync(() -> 20, e)
