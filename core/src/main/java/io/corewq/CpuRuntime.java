@@ -495,7 +495,16 @@ public final class CpuRuntime implements AutoCloseable {
             throw new IllegalArgumentException("attributes " + attrs + " need an UNBOUND workqueue; flags of " + name + " are " + flags);
         }
         int active = ordered ? 1 : maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive;
-        return register(new Workqueue(this, name, flags, active, ordered, attrs));
+        if (closed) {
+            throw new IllegalStateException("runtime is closed: cannot allocate workqueue " + name);
+        }
+        Workqueue wq = new Workqueue(this, name, flags, active, ordered, attrs); // takes pools, may start workers
+        try {
+            return register(wq);
+        } catch (RuntimeException | Error e) {
+            wq.destroy(); // closed meanwhile: give back the pools and the rescuer it took
+            throw e;
+        }
     }
 
     /** Allocates an ordered workqueue: one item at a time, in queueing order, whatever CPU queues. */
@@ -505,11 +514,15 @@ public final class CpuRuntime implements AutoCloseable {
 
     private Workqueue register(Workqueue wq) {
         if (closed) {
-            throw new IllegalStateException("runtime is closed");
+            throw new IllegalStateException("runtime is closed: cannot allocate workqueue " + wq.name());
         }
-        workqueues.add(wq);
-        if (frozen && wq.freezable) {
-            wq.freeze();
+        // Under the freeze lock: a thaw between the add and the frozen check would leave the new
+        // workqueue frozen for good (it was added after the thaw's pass).
+        synchronized (freezeLock) {
+            workqueues.add(wq);
+            if (frozen && wq.freezable) {
+                wq.freeze();
+            }
         }
         for (io.corewq.observe.WorkqueueListener l : wqListeners) {
             l.workqueueAdded(wq);

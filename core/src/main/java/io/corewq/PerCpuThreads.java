@@ -30,6 +30,10 @@ public final class PerCpuThreads implements AutoCloseable {
         volatile boolean shouldStop;
         volatile boolean woken;
         volatile Thread parkWaiter;
+        /** Controller only (written before {@link #shouldPark}): park requests made so far. */
+        volatile int parkRequests;
+        /** The thread: the last park request it has parked for. */
+        volatile int parkedFor;
 
         Slot(int cpu) {
             this.cpu = cpu;
@@ -74,13 +78,18 @@ public final class PerCpuThreads implements AutoCloseable {
     /** CONTEXT: hotplug controller, CPU going down. Returns once the thread is parked. */
     void park(int cpu) {
         Slot s = slots.get(cpu);
-        if (s == null || s.parked) {
+        if (s == null) {
             return;
         }
+        // Every request is acknowledged by number: after a quick online, "parked" may still be
+        // true from the last offline while the thread is about to run again, so it proves nothing
+        // (an earlier version returned on it, and the thread then ran on the offline CPU).
         s.parkWaiter = Thread.currentThread();
+        int request = s.parkRequests + 1;
+        s.parkRequests = request;
         s.shouldPark = true;
         LockSupport.unpark(s.thread);
-        while (!s.parked && s.thread.isAlive()) {
+        while (s.parkedFor - request < 0 && s.thread.isAlive()) {
             LockSupport.parkNanos(this, 1_000_000L);
         }
         s.parkWaiter = null;
@@ -112,6 +121,10 @@ public final class PerCpuThreads implements AutoCloseable {
                             d.park(cpu);
                         }
                         s.parked = true;
+                    }
+                    int request = s.parkRequests; // at least the one whose shouldPark we saw
+                    if (s.parkedFor != request) {
+                        s.parkedFor = request;
                         Thread w = s.parkWaiter;
                         if (w != null) {
                             LockSupport.unpark(w);

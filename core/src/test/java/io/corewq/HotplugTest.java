@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -386,6 +387,50 @@ class HotplugTest {
         }
         Bounded.join("join", controller);
         assertTrue(offlineDone.get());
+    }
+
+    @Test
+    void aPerCpuThreadStaysParkedWhenItsCpuGoesDownRightAfterComingUp() throws Exception {
+        // park() returned at once on a "parked" flag left from the previous offline when the
+        // thread had not yet run after the online in between: the thread then ran on the offline
+        // CPU (found by review, 2026-11-22).
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).build()) {
+            Hotplug h = r.hotplug();
+            AtomicBoolean want = new AtomicBoolean();
+            AtomicInteger ranOffline = new AtomicInteger();
+            CountDownLatch[] ranNow = {new CountDownLatch(1)};
+            PerCpuThreads pt = h.registerPerCpuThreads(new PerCpuThread() {
+                public String name() {
+                    return "park-probe";
+                }
+
+                public boolean shouldRun(int cpu) {
+                    return want.get();
+                }
+
+                public void run(int cpu) {
+                    want.set(false);
+                    if (!r.isOnline(cpu)) {
+                        ranOffline.incrementAndGet();
+                    }
+                    ranNow[0].countDown();
+                }
+            });
+            for (int round = 0; round < 40; round++) {
+                h.offline(1);
+                h.online(1);
+                h.offline(1); // at once: the thread may not have run since the online
+                assertTrue(pt.isParked(1), "round " + round + ": offline returned before the thread parked");
+                ranNow[0] = new CountDownLatch(1);
+                want.set(true);
+                pt.wake(1);
+                // Negative check: a parked thread does not run, so this wait runs out.
+                assertFalse(ranNow[0].await(20, TimeUnit.MILLISECONDS), "round " + round + ": the thread ran on its offline CPU");
+                want.set(false);
+                h.online(1);
+            }
+            assertEquals(0, ranOffline.get());
+        }
     }
 
     @Test

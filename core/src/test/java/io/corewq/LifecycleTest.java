@@ -3,6 +3,7 @@ package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
@@ -87,6 +88,21 @@ class LifecycleTest {
             assertTrue(secondRan.get());
             Bounded.join("flusher", flusher);
         }
+    }
+
+    @Test
+    void allocatingAfterCloseThrowsNamingTheWorkqueueAndStartsNoThread() {
+        // The workqueue used to take its unbound pool (starting a worker) before the closed check,
+        // and that worker outlived the refused allocation (found by review, 2026-11-22).
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build();
+        rt.close();
+        long threadsBefore = Bounded.corewqThreads();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> rt.allocWorkqueue("late", EnumSet.of(WqFlag.UNBOUND, WqFlag.MEM_RECLAIM), 0));
+        assertTrue(e.getMessage().contains("late"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> rt.allocOrderedWorkqueue("late-ordered", Set.of()));
+        assertEquals(threadsBefore, Bounded.corewqThreads(), "a refused allocation left a worker running");
+        assertEquals(0, rt.workqueues().size(), "refused workqueues were registered: " + rt.workqueues());
     }
 
     @Test
