@@ -129,6 +129,9 @@ public final class CpuRuntime implements AutoCloseable {
         this.cpus = set;
         this.topology = b.topology != null ? b.topology : logical ? io.corewq.cpu.Topology.flat(set) : io.corewq.cpu.Topology.system();
         CpuSet startOffline = b.startOffline.and(set);
+        if (!startOffline.equals(b.startOffline)) {
+            throw new IllegalArgumentException("startOffline CPUs " + b.startOffline.andNot(set) + " are not among the runtime's CPUs " + set);
+        }
         if (startOffline.equals(set)) {
             throw new IllegalArgumentException("every CPU of " + set + " would start offline");
         }
@@ -137,12 +140,12 @@ public final class CpuRuntime implements AutoCloseable {
         this.cpuIds = set.toArray();
         this.idleSpins = b.idleSpins;
         this.maxUnboundWorkers = b.maxUnboundWorkers;
-        this.monitorPeriodNanos = b.monitorPeriod.toNanos();
-        this.hogNanos = b.hogThreshold.toNanos();
-        this.idleReapNanos = b.idleReapTimeout.toNanos();
-        this.createCooldownNanos = b.createCooldown.toNanos();
-        this.maydayDelayNanos = b.maydayDelay.toNanos();
-        this.watchdogNanos = b.watchdogThreshold.toNanos();
+        this.monitorPeriodNanos = cappedNanos(b.monitorPeriod);
+        this.hogNanos = cappedNanos(b.hogThreshold);
+        this.idleReapNanos = cappedNanos(b.idleReapTimeout);
+        this.createCooldownNanos = cappedNanos(b.createCooldown);
+        this.maydayDelayNanos = cappedNanos(b.maydayDelay);
+        this.watchdogNanos = cappedNanos(b.watchdogThreshold);
         this.threadFactory = b.threadFactory;
         if (b.stallListener != null) {
             stallListeners.add(b.stallListener);
@@ -194,7 +197,7 @@ public final class CpuRuntime implements AutoCloseable {
             jmx = null;
         }
         if (!logical && !b.followInterval.isZero()) {
-            watcher = new CpuWatcher(this, b.followInterval.toNanos());
+            watcher = new CpuWatcher(this, cappedNanos(b.followInterval));
             watcher.start();
         } else {
             watcher = null;
@@ -505,6 +508,14 @@ public final class CpuRuntime implements AutoCloseable {
             wq.destroy(); // closed meanwhile: give back the pools and the rescuer it took
             throw e;
         }
+    }
+
+    /** The longest interval the runtime keeps (about 73 years): a deadline of now plus it never overflows. */
+    static final long MAX_INTERVAL_NANOS = Long.MAX_VALUE >> 2;
+
+    /** {@code d} in nanoseconds, at most {@link #MAX_INTERVAL_NANOS} (a longer one means "never"). */
+    static long cappedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(MAX_INTERVAL_NANOS)) > 0 ? MAX_INTERVAL_NANOS : d.toNanos();
     }
 
     /** Allocates an ordered workqueue: one item at a time, in queueing order, whatever CPU queues. */

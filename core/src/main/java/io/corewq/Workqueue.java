@@ -335,7 +335,7 @@ public final class Workqueue implements AutoCloseable {
         if (d.isNegative()) {
             throw new IllegalArgumentException("negative delay " + d);
         }
-        return d.toNanos();
+        return CpuRuntime.cappedNanos(d); // as the TimeUnit variant, which saturates: the timer caps long delays anyway
     }
 
     private static long toNanos(long delay, TimeUnit unit) {

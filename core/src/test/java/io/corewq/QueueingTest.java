@@ -229,6 +229,17 @@ class QueueingTest extends RuntimeTestBase {
         assertTrue(e.getMessage().contains("0-x"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> { rt.workOnCpu(777, () -> 1); });
         assertTrue(e.getMessage().contains("777"), e.getMessage());
+        // Found by review, 2026-11-22: CPUs to start offline that the runtime does not have were
+        // dropped silently, and very long durations failed at build() with a bare overflow.
+        e = assertThrows(IllegalArgumentException.class,
+                () -> CpuRuntime.builder().logicalCpus(2).startOffline(CpuSet.of(5, 7)).build().close());
+        assertTrue(e.getMessage().contains("5,7"), e.getMessage());
+        try (CpuRuntime far = CpuRuntime.builder().logicalCpus(2).followOsCpus(java.time.Duration.ZERO)
+                .watchdogThreshold(java.time.Duration.ofSeconds(Long.MAX_VALUE)).idleReapTimeout(java.time.Duration.ofDays(200_000)).build()) {
+            DelayedWork dw = new DelayedWork(() -> { });
+            assertTrue(far.systemWq().queueDelayed(dw, java.time.Duration.ofDays(200_000)), "a delay past the nanosecond range must be capped, as with a TimeUnit");
+            assertTrue(dw.cancel());
+        }
     }
 
     @Test
