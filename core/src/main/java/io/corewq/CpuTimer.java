@@ -260,14 +260,16 @@ final class CpuTimer {
     int cancelAllFor(Workqueue wq) {
         int n = 0;
         synchronized (this) {
-            for (int i = size - 1; i >= 0; i--) {
-                if (i >= size) {
-                    continue;
+            // Collect first: a removal moves the heap's last item into the hole and sifts it, so a
+            // scan that removed as it went skipped items (an item sifted below the cursor was never
+            // looked at, and close() then waited for its deadline; found by review, 2026-11-22).
+            java.util.List<DelayedWork> mine = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                if (heap[i].targetWq == wq) {
+                    mine.add(heap[i]);
                 }
-                DelayedWork dw = heap[i];
-                if (dw.targetWq != wq) {
-                    continue;
-                }
+            }
+            for (DelayedWork dw : mine) {
                 remove(dw); // before the state change (see disarm)
                 for (;;) {
                     long st = dw.state;

@@ -181,4 +181,30 @@ class DelayedWorkTest extends RuntimeTestBase {
         wq.drain();
         assertEquals(10, runs.get());
     }
+
+    @Test
+    void closeDisarmsEveryItemOfEveryWorkqueueWhateverTheHeapShape() {
+        // cancelAllFor removed items while it walked the heap down; a removal that sifted the last
+        // item up pulled an unvisited one behind the cursor, which stayed armed, and close() then
+        // waited for its deadline, ten hours away (found by review, 2026-11-22). The heap below,
+        // in level order B1 A10 B2 A11 B12 B3 B4 (hours), is the shape that lost A10.
+        CpuRuntime one = CpuRuntime.builder().logicalCpus(1).followOsCpus(Duration.ZERO).build();
+        Workqueue b = one.allocWorkqueue("B", Set.of(), 0);
+        Workqueue a = one.allocWorkqueue("A", Set.of(), 0);
+        int[] hours = {1, 10, 2, 11, 12, 3, 4};
+        boolean[] ofA = {false, true, false, true, false, false, false};
+        DelayedWork[] items = new DelayedWork[hours.length];
+        for (int i = 0; i < hours.length; i++) {
+            items[i] = new DelayedWork((ofA[i] ? "A" : "B") + hours[i] + "h", () -> { });
+            (ofA[i] ? a : b).queueDelayedOn(0, items[i], Duration.ofHours(hours[i]));
+        }
+        assertEquals(2, a.cancelArmed(), "not every item of A was disarmed");
+        for (int i = 0; i < items.length; i++) {
+            assertEquals(!ofA[i], items[i].isTimerArmed(), items[i].name());
+        }
+        Bounded.run("close with items armed hours away", 20, one::close);
+        for (DelayedWork d : items) {
+            assertFalse(d.isPending(), d.name() + " is still pending after close");
+        }
+    }
 }
