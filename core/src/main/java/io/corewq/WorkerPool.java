@@ -532,6 +532,33 @@ final class WorkerPool {
      */
     void rescue(Worker rescuer) {
         Workqueue mine = rescuer.rescuerOf;
+        attachRescuer(); // as the kernel's worker_attach_to_pool: the pool's items run where its workers would
+        try {
+            rescueRounds(rescuer, mine);
+        } finally {
+            if (rt.pinningOn()) {
+                rt.binder.bind(rescuer.pool.cpumask); // back to every CPU, until the next mayday
+            }
+        }
+    }
+
+    /**
+     * Binds the calling rescuer as this pool binds its workers: pinned to the CPU of an associated
+     * per-CPU pool, else to the pool's mask. (It ran unpinned before: an item queued on CPU 1 could
+     * run anywhere while CPU 1 was online; found by review, 2026-11-22.)
+     */
+    private void attachRescuer() {
+        if (!rt.pinningOn()) {
+            return;
+        }
+        if (isBound() && !disassociated) {
+            rt.pinThread(cpu);
+        } else {
+            rt.binder.bind(bindMask != null ? bindMask : cpumask);
+        }
+    }
+
+    private void rescueRounds(Worker rescuer, Workqueue mine) {
         for (int round = 0; round < 64; round++) {
             if (isBound() && !HOLDER.compareAndSet(this, null, rescuer)) {
                 return; // a real worker holds the slot again

@@ -264,6 +264,68 @@ class ConcurrencyManagementTest {
         }
     }
 
+    /** A binder that pins nothing but records, per thread, the mask it was asked for. */
+    static final class RecordingBinder implements io.corewq.cpu.CpuBinder {
+        static final ThreadLocal<CpuSet> MASK = new ThreadLocal<>();
+
+        public String name() {
+            return "recording";
+        }
+
+        public boolean isPinning() {
+            return true;
+        }
+
+        public boolean bind(CpuSet cpus) {
+            MASK.set(cpus);
+            return true;
+        }
+
+        public int currentCpu() {
+            CpuSet m = MASK.get();
+            return m != null && m.size() == 1 ? m.toArray()[0] : -1;
+        }
+
+        public CpuSet currentAffinity() {
+            return MASK.get();
+        }
+
+        public CpuSet processAllowedCpus() {
+            return CpuSet.range(0, 2);
+        }
+    }
+
+    @Test
+    void aRescuedItemRunsBoundToTheCpuItWasQueuedOn() {
+        // The rescuer ran a per-CPU pool's items without binding itself: an item queued on CPU 1
+        // could run on any CPU while CPU 1 was online (found by review, 2026-11-22).
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = CpuRuntime.builder().cpus(CpuSet.range(0, 2)).binder(new RecordingBinder()).threadFactory(factory)
+                .followOsCpus(Duration.ZERO).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+            Workqueue wq = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
+            factory.failing.set(true);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocking = new CountDownLatch(1);
+            wq.queueOn(1, new Work("blocker", () -> {
+                blocking.countDown();
+                Bounded.await(release, 60);
+            }));
+            Bounded.await(blocking);
+            AtomicReference<String> where = new AtomicReference<>();
+            CountDownLatch ran = new CountDownLatch(1);
+            wq.queueOn(1, new Work("rescued", () -> {
+                where.set(Thread.currentThread().getName() + " bound to " + RecordingBinder.MASK.get());
+                ran.countDown();
+            }));
+            Bounded.await(ran); // no worker can be created: only the rescuer runs it
+            assertTrue(where.get().startsWith("kworker/R-reclaim"), where.get());
+            assertEquals("kworker/R-reclaim bound to " + CpuSet.of(1), where.get());
+            release.countDown();
+            factory.failing.set(false);
+            Bounded.run("flush", wq::flush);
+        }
+    }
+
     @Test
     void withoutARescuerTheStallIsReportedOnceInsteadOfHanging() {
         SwitchableFactory factory = new SwitchableFactory();
