@@ -187,8 +187,7 @@ public final class CpuRuntime implements AutoCloseable {
         if (b.jmx) {
             io.corewq.observe.CorewqJmx j = null;
             try {
-                j = io.corewq.observe.CorewqJmx.register(this, b.jmxHotplugOps);
-                wqListeners.add(j);
+                j = io.corewq.observe.CorewqJmx.register(this, b.jmxHotplugOps); // it listens for workqueues itself
             } catch (RuntimeException | LinkageError e) {
                 log.warn("corewq: JMX registration failed: {}", e.toString());
             }

@@ -118,15 +118,27 @@ public final class CorewqJmx implements WorkqueueListener, AutoCloseable {
     }
 
     private synchronized void start(boolean hotplugOps) {
+        boolean runtimeRegistered = false;
         try {
             server.registerMBean(new RuntimeMBeanImpl(rt, runtimeKey, hotplugOps), runtimeName);
+            runtimeRegistered = true;
             if (hotplugName != null) {
                 server.registerMBean(new RuntimeMBeanImpl.Hotplug(rt), hotplugName);
             }
         } catch (JMException e) {
-            close();
+            // Undo only what this handle registered: with the key taken, the names belong to the
+            // runtime that holds it (an earlier version's close() unregistered them; found by
+            // review, 2026-11-22).
+            closed = true;
+            if (runtimeRegistered) {
+                unregisterQuietly(runtimeName);
+            }
             throw new IllegalStateException("could not register the corewq MBeans of runtime " + runtimeKey + ": " + e, e);
         }
+        // Listen first, then register what exists: a workqueue allocated in between is seen twice,
+        // which workqueueAdded ignores. (A handle registered by hand used to miss every workqueue
+        // allocated after it.)
+        rt.addWorkqueueListener(this);
         for (Workqueue wq : rt.workqueues()) {
             workqueueAdded(wq);
         }
@@ -206,6 +218,7 @@ public final class CorewqJmx implements WorkqueueListener, AutoCloseable {
             return;
         }
         closed = true;
+        rt.removeWorkqueueListener(this);
         List<ObjectName> all = new ArrayList<>(names.values());
         names.clear();
         for (ObjectName n : all) {

@@ -56,8 +56,9 @@ class CorewqJmxTest {
             Workqueue early = rt.allocWorkqueue("early", Set.of(), 0);
             CorewqJmx jmx = CorewqJmx.register(rt, "t1", false, mbs);
             Workqueue late = rt.allocWorkqueue("late", EnumSet.of(WqFlag.UNBOUND, WqFlag.HIGHPRI), 7);
-            jmx.workqueueAdded(late); // what the engine does on allocation
-            jmx.workqueueAdded(late); // idempotent
+            // a handle registered by hand listens for later workqueues itself (it used not to)
+            assertTrue(jmx.objectName(late) != null, "a workqueue allocated after register() got no MBean");
+            jmx.workqueueAdded(late); // what the engine does on allocation: idempotent
 
             ObjectName earlyName = CorewqJmx.workqueueObjectName("t1", "early");
             ObjectName lateName = CorewqJmx.workqueueObjectName("t1", "late");
@@ -199,6 +200,8 @@ class CorewqJmxTest {
                     () -> CorewqJmx.register(b, ja.runtimeKey(), false, mbs));
             assertTrue(e.getMessage().contains(ja.runtimeKey()), e.getMessage());
             assertTrue(mbs.isRegistered(ea), "the first runtime's MBeans stay");
+            // the refused handle used to unregister the names it failed to take (found by review, 2026-11-22)
+            assertTrue(mbs.isRegistered(CorewqJmx.runtimeObjectName(ja.runtimeKey())), "the first runtime's runtime MBean stays");
             assertThrows(IllegalArgumentException.class, () -> CorewqJmx.register(a, "bad key", false, mbs));
         }
         for (String k : keys) { // other tests' runtimes may be alive in this JVM: look at ours only
