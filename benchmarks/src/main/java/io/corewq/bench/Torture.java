@@ -55,24 +55,32 @@ final class Torture {
         int cpus = 0;
         int producers = 2;
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seconds":
-                    seconds = Integer.parseInt(args[++i]);
-                    break;
-                case "--cpus":
-                    cpus = Integer.parseInt(args[++i]);
-                    break;
-                case "--producers":
-                    producers = Integer.parseInt(args[++i]);
-                    break;
-                default:
-                    System.err.println("torture: unknown argument '" + args[i] + "'");
-                    System.err.println("usage: torture [--seconds N] [--cpus K] [--producers P]");
-                    return Main.USAGE;
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                out.println("usage: torture [--seconds N] [--cpus K] [--producers P]  (--cpus 0: every CPU; more than the real ones: logical CPUs)");
+                return 0;
+            }
+            if (!a.equals("--seconds") && !a.equals("--cpus") && !a.equals("--producers")) {
+                System.err.println("torture: unknown argument '" + a + "'");
+                System.err.println("usage: torture [--seconds N] [--cpus K] [--producers P]");
+                return Main.USAGE;
+            }
+            Long v = Main.numberAfter("torture", args, i++);
+            if (v == null) {
+                return Main.USAGE;
+            }
+            int n = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+            if (a.equals("--seconds")) {
+                seconds = n;
+            } else if (a.equals("--cpus")) {
+                cpus = n;
+            } else {
+                producers = n;
             }
         }
-        if (seconds < 1 || producers < 1 || cpus < 0) {
-            System.err.println("torture: --seconds and --producers must be >= 1, --cpus >= 2");
+        if (seconds < 1 || producers < 1 || cpus < 0 || cpus == 1) {
+            System.err.println("torture: --seconds " + seconds + ", --producers " + producers + ", --cpus " + cpus
+                    + ": seconds and producers must be >= 1, cpus 0 (every CPU) or >= 2");
             return Main.USAGE;
         }
         CpuRuntime.Builder b = CpuRuntime.builder().followOsCpus(Duration.ZERO);
@@ -91,7 +99,7 @@ final class Torture {
     private static int torture(CpuRuntime rt, int seconds, int nProducers, boolean logical, PrintStream out) throws Exception {
         int[] possible = rt.cpus().toArray();
         if (possible.length < 2) {
-            out.println("torture: needs at least 2 CPUs, have " + rt.cpus());
+            out.println("torture: needs at least 2 CPUs, has only CPU " + rt.cpus() + " (--cpus 2 or more runs on logical CPUs)");
             return Main.USAGE;
         }
         out.println("torture: cpus " + rt.cpus() + (logical ? " (logical, unpinned)" : " (binder " + rt.binder().name() + ")")

@@ -25,12 +25,24 @@ final class Watch {
     static int run(String[] args, PrintStream out) throws Exception {
         long seconds = Long.MAX_VALUE;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--seconds") && i + 1 < args.length) {
-                seconds = Long.parseLong(args[++i]);
-            } else {
+            if (args[i].equals("-h") || args[i].equals("--help")) {
+                out.println("usage: watch [--seconds N]");
+                return 0;
+            }
+            if (!args[i].equals("--seconds")) {
+                System.err.println("watch: unknown argument '" + args[i] + "'");
                 System.err.println("usage: watch [--seconds N]");
                 return Main.USAGE;
             }
+            Long v = Main.numberAfter("watch", args, i++);
+            if (v == null) {
+                return Main.USAGE;
+            }
+            if (v < 1) {
+                System.err.println("watch: --seconds " + v + " must be >= 1");
+                return Main.USAGE;
+            }
+            seconds = v;
         }
         try (CpuRuntime rt = CpuRuntime.builder().build()) {
             AtomicLong completed = new AtomicLong();
@@ -56,7 +68,8 @@ final class Watch {
                 out.println("watch: ready cpus=" + rt.cpus() + " online=" + rt.onlineCpus() + " binder=" + rt.binder().name());
                 out.flush();
             }
-            long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            long span = TimeUnit.SECONDS.toNanos(seconds); // saturates
+            long end = span > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : System.nanoTime() + span; // no overflow into the past
             while (System.nanoTime() < end) {
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
                 synchronized (out) {

@@ -63,7 +63,12 @@ public final class ChartsCommand {
         }
         List<Row> rows = new ArrayList<>();
         for (Path f : files) {
-            rows.addAll(read(Files.readString(f, StandardCharsets.UTF_8)));
+            try {
+                rows.addAll(read(Files.readString(f, StandardCharsets.UTF_8)));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("charts: cannot read JMH results from " + f + ": " + e);
+                return 2;
+            }
         }
         Files.createDirectories(dir);
         write(out, dir.resolve("queue-throughput.svg"), queueChart(rows));

@@ -51,9 +51,19 @@ public final class SummaryCommand {
         }
         List<String> texts = new ArrayList<>();
         for (String a : args) {
-            texts.add(Files.readString(Path.of(a), StandardCharsets.UTF_8));
+            try {
+                texts.add(Files.readString(Path.of(a), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("summary: cannot read " + a + ": " + e);
+                return 2;
+            }
         }
-        out.print(format(pool(texts)));
+        try {
+            out.print(format(pool(texts)));
+        } catch (RuntimeException e) {
+            System.err.println("summary: not JMH JSON results (" + String.join(", ", args) + "): " + e.getMessage());
+            return 2;
+        }
         return 0;
     }
 

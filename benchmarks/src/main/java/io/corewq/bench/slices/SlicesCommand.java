@@ -59,6 +59,11 @@ public final class SlicesCommand {
         try {
             for (int i = 0; i < args.length; i += 2) { // every option takes a value
                 String a = args[i];
+                if (a.equals("-h") || a.equals("--help")) {
+                    out.println("usage: slices [--rows R1,R2,...] [--producers 1|2] [--rounds N] [--slice-ms M]  (rows: "
+                            + String.join(", ", Targets.ALL) + ")");
+                    return 0;
+                }
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--rows":
@@ -310,6 +315,9 @@ public final class SlicesCommand {
     /** The comma-separated row names, each one of {@link Targets#ALL}. */
     private static List<String> knownRows(String value) {
         List<String> rows = Arrays.asList(value.split(","));
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("--rows '" + value + "' names no row (known: " + String.join(", ", Targets.ALL) + ")");
+        }
         for (String r : rows) {
             if (!Arrays.asList(Targets.ALL).contains(r)) {
                 throw new IllegalArgumentException("unknown row '" + r + "' (known: " + String.join(", ", Targets.ALL) + ")");
