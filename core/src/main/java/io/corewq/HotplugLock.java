@@ -65,7 +65,7 @@ public final class HotplugLock {
     }
 
     private Guard newGuard() {
-        return new Guard(this, Thread.currentThread(), slotOf(nextStripe.getAndIncrement() & (stripes - 1)));
+        return new Guard(counts, Thread.currentThread(), slotOf(nextStripe.getAndIncrement() & (stripes - 1)));
     }
 
     /** The read side: {@code try (var g = lock.enter()) { ... }}. Reentrant; allocation-free after a thread's first entry. */
@@ -142,8 +142,8 @@ public final class HotplugLock {
         @SuppressWarnings("unused")
         private long q00, q01, q02, q03, q04, q05, q06, q07;
 
-        Guard(HotplugLock lock, Thread owner, int slot) {
-            super(lock, owner, slot);
+        Guard(AtomicLongArray counts, Thread owner, int slot) {
+            super(counts, owner, slot);
         }
 
         /**
@@ -163,7 +163,7 @@ public final class HotplugLock {
                 throw new IllegalStateException("hotplug read guard of thread " + owner.getName() + " closed more often than entered");
             }
             if (--depth == 0) {
-                lock.counts.getAndDecrement(slot);
+                counts.getAndDecrement(slot);
             }
         }
     }
@@ -182,7 +182,13 @@ abstract class GuardPad {
 
 /** A {@link HotplugLock.Guard}'s fields, between its paddings. */
 abstract class GuardFields extends GuardPad {
-    final HotplugLock lock;
+    /**
+     * Immutable: the lock's counts, not the lock. A thread's guard stays in its ThreadLocalMap; a
+     * reference from it to the lock (which holds the ThreadLocal, the map's weak key) would keep
+     * the key alive for as long as the thread lives, and with it the lock of every runtime the
+     * thread ever read under.
+     */
+    final AtomicLongArray counts;
     /** Immutable: the thread this guard belongs to. */
     final Thread owner;
     /** Immutable: the index of the thread's stripe in the lock's counts. */
@@ -190,8 +196,8 @@ abstract class GuardFields extends GuardPad {
     /** Owner thread only: entries not yet left. */
     int depth;
 
-    GuardFields(HotplugLock lock, Thread owner, int slot) {
-        this.lock = lock;
+    GuardFields(AtomicLongArray counts, Thread owner, int slot) {
+        this.counts = counts;
         this.owner = owner;
         this.slot = slot;
     }

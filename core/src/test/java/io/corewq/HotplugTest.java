@@ -462,6 +462,24 @@ class HotplugTest {
     }
 
     @Test
+    void aThreadThatReadOnceDoesNotKeepAClosedRuntimesLockAlive() {
+        // Each reading thread keeps a guard in a ThreadLocal; a guard that referenced its lock kept
+        // the lock (which holds the ThreadLocal key) alive for the thread's lifetime.
+        java.lang.ref.WeakReference<HotplugLock> lock;
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).build()) {
+            lock = new java.lang.ref.WeakReference<>(r.hotplugLock);
+            try (HotplugLock.Guard g = r.cpusReadLock()) {
+                assertTrue(r.isOnline(0));
+            }
+        }
+        for (int i = 0; i < 50 && lock.get() != null; i++) {
+            System.gc();
+            Thread.yield();
+        }
+        assertTrue(lock.get() == null, "the test thread's guard keeps a closed runtime's hotplug lock reachable");
+    }
+
+    @Test
     void aReadGuardIsLeftOnItsOwnThreadOncePerEntry() throws Exception {
         HotplugLock.Guard g = rt.cpusReadLock();
         AtomicReference<Throwable> elsewhere = new AtomicReference<>();
