@@ -170,13 +170,26 @@ final class ConcurrencyMonitor implements Runnable {
                 if (progress != p.monProgress) {
                     p.monProgress = progress;
                     p.monStuckPasses = 0;
-                } else if (p.idleCount() == 0 && p.spinningCount() == 0 && ++p.monStuckPasses >= UNBOUND_STUCK_PERIODS) {
-                    p.monStuckPasses = 0;
-                    p.maybeCreateWorker();
+                    p.monStuckSince = 0;
+                } else if (p.idleCount() == 0 && p.spinningCount() == 0) {
+                    if (++p.monStuckPasses >= UNBOUND_STUCK_PERIODS) {
+                        p.monStuckPasses = 0;
+                        p.maybeCreateWorker();
+                    }
+                    // Still stuck a mayday delay later (no worker could be made, or the limit is
+                    // reached): MEM_RECLAIM workqueues with work here call their rescuers, as a
+                    // per-CPU pool's fillVacancy does. (Unbound pools were never rescued before;
+                    // found by review, 2026-11-22.)
+                    if (p.monStuckSince == 0) {
+                        p.monStuckSince = now;
+                    } else if (now - p.monStuckSince >= rt.maydayDelayNanos) {
+                        rt.mayday(p);
+                    }
                 }
             } else {
                 p.monProgress = progress;
                 p.monStuckPasses = 0;
+                p.monStuckSince = 0;
             }
             watchdog(p, pending, progress, now);
             p.revokeHeldRetires();

@@ -114,6 +114,8 @@ final class WorkerPool {
     long monProgress = Long.MIN_VALUE;
     /** Monitor only, unbound: passes in a row that saw work pending and no progress. */
     int monStuckPasses;
+    /** Monitor only (unbound pools): when work last started waiting with every worker blocked, or 0. */
+    long monStuckSince;
     /** Under {@link #workersLock}: every worker still attached. */
     private final List<Worker> workers = new ArrayList<>();
     private final Object workersLock = new Object();

@@ -327,6 +327,40 @@ class ConcurrencyManagementTest {
     }
 
     @Test
+    void anUnboundMemReclaimWorkqueueIsRescuedWhenItsPoolCannotGetAWorker() {
+        // Only per-CPU pools called for rescuers; an unbound pool whose workers were all blocked,
+        // with no new one to be had, left a MEM_RECLAIM workqueue's items waiting (found by
+        // review, 2026-11-22).
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+            Workqueue wq = rt.allocWorkqueue("ureclaim", EnumSet.of(WqFlag.UNBOUND, WqFlag.MEM_RECLAIM), 32);
+            Work warm = new Work(() -> { });
+            wq.queue(warm);
+            Bounded.run("warm-up", warm::flush);
+            WorkerPool pool = wq.pwqFor(0).pool;
+            factory.failing.set(true);
+            int workers = pool.workerCount();
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(workers);
+            for (int i = 0; i < workers; i++) {
+                wq.queue(new Work("blocker" + i, () -> {
+                    blocked.countDown();
+                    Bounded.await(release, 60);
+                }));
+            }
+            Bounded.await(blocked);
+            CountDownLatch ran = new CountDownLatch(1);
+            wq.queue(new Work("needs-rescue", ran::countDown));
+            Bounded.await(ran); // no worker can be made and every worker is blocked: only the rescuer can run it
+            assertTrue(wq.stats().mayday() >= 1);
+            Bounded.until("rescued counted", () -> wq.stats().rescued() >= 1);
+            release.countDown();
+            factory.failing.set(false);
+            Bounded.run("flush", wq::flush);
+        }
+    }
+
+    @Test
     void withoutARescuerTheStallIsReportedOnceInsteadOfHanging() {
         SwitchableFactory factory = new SwitchableFactory();
         AtomicInteger reports = new AtomicInteger();
