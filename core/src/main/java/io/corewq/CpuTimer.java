@@ -103,6 +103,10 @@ final class CpuTimer {
             }
             earliest = insert(dw, wq, targetCpu, deadline);
         }
+        // A flush that read the state between modDelayed's grab and this arm (PENDING without
+        // TIMER) waits for the new instance; armed, it is not waited for, so let that flush look
+        // again (it waited for the whole new delay before; found by review, 2026-11-22).
+        dw.wakeWaiters();
         wq.armedDelta(1);
         if (earliest) {
             carrierPool.wakeForTimer();

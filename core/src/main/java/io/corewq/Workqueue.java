@@ -658,6 +658,22 @@ public final class Workqueue implements AutoCloseable {
             throw new IllegalStateException(op + "() of workqueue " + name + " from its own work item "
                     + Worker.current(rt).current + " would wait for itself");
         }
+        // An item of another workqueue that queued itself here again: that instance runs only after
+        // the current run returns, so waiting for it from this run never ends (found by review,
+        // 2026-11-22). Racy reads of the item's own fields, written by this thread's queue call.
+        Worker me = Worker.current(rt);
+        Work cur = me == null ? null : me.current;
+        if (cur != null) {
+            long st = cur.state;
+            if ((st & Work.PENDING) != 0 && (st & Work.TIMER) == 0) {
+                Node entry = cur.liveEntry;
+                PoolWorkqueue p = (st & Work.DEFERRED) != 0 ? cur.deferPwq : entry == null ? null : entry.pwq;
+                if (p != null && p.wq == this) {
+                    throw new IllegalStateException(op + "() of workqueue " + name + " from work item " + cur
+                            + ", which is queued on it again behind its own run, would wait for itself");
+                }
+            }
+        }
     }
 
     // ---- max_active, freezing ------------------------------------------------------------------

@@ -207,4 +207,24 @@ class DelayedWorkTest extends RuntimeTestBase {
             assertFalse(d.isPending(), d.name() + " is still pending after close");
         }
     }
+
+    @Test
+    void aFlushBetweenModDelayedsGrabAndItsReArmReturnsOnceTheItemIsArmed() throws Exception {
+        // modDelayed takes the instance back, then arms the new one. A flush that read the state
+        // in between waited for the new instance, armed an hour away, and nobody woke it once the
+        // instance was armed (armed instances are not waited for). The two steps are taken here
+        // one at a time, as modDelayed takes them (found by review, 2026-11-22).
+        Workqueue wq = rt.allocWorkqueue("moddelayed", Set.of(), 4);
+        AtomicInteger runs = new AtomicInteger();
+        DelayedWork dw = new DelayedWork("dw", runs::incrementAndGet);
+        wq.queueDelayed(dw, Duration.ofHours(1));
+        long owned = dw.grabPending(); // modDelayed's first step: pending, not armed
+        java.util.concurrent.CompletableFuture<Boolean> flushed = java.util.concurrent.CompletableFuture.supplyAsync(dw::flush);
+        Bounded.until("the flush waits for the instance being re-armed", () -> dw.waiters != null);
+        assertTrue(rt.cpu(rt.cpus().first()).timer.armOwned(dw, owned, wq, -1, CpuTimer.deadlineAfter(TimeUnit.HOURS.toNanos(1))));
+        Bounded.get(flushed);
+        assertEquals(0, runs.get(), "the re-armed instance ran early");
+        assertTrue(dw.isTimerArmed());
+        assertTrue(dw.cancel());
+    }
 }

@@ -215,4 +215,38 @@ class FlushCancelTest extends RuntimeTestBase {
         w.flush();
         assertEquals(1, runs.get());
     }
+
+    @Test
+    void flushingAWorkqueueThatTheCurrentItemRequeuedItselfOntoThrows() {
+        // The new instance runs only after the current run returns, so the flush waited for ever;
+        // it is documented to throw (found by review, 2026-11-22).
+        Workqueue p = rt.allocWorkqueue("P", Set.of(), 4);
+        Workqueue q = rt.allocWorkqueue("Q", Set.of(), 4);
+        AtomicReference<Throwable> flushErr = new AtomicReference<>();
+        AtomicReference<Throwable> drainErr = new AtomicReference<>();
+        AtomicInteger runs = new AtomicInteger();
+        Work[] x = new Work[1];
+        x[0] = new Work("X", () -> {
+            if (runs.incrementAndGet() > 1) {
+                return;
+            }
+            assertTrue(q.queueOn(rt.cpus().last(), x[0])); // deferred behind this run
+            try {
+                q.flush();
+            } catch (Throwable t) {
+                flushErr.set(t);
+            }
+            try {
+                q.drain();
+            } catch (Throwable t) {
+                drainErr.set(t);
+            }
+        });
+        p.queueOn(rt.cpus().first(), x[0]);
+        Bounded.run("flush P", p::flush);
+        Bounded.run("flush Q", q::flush);
+        assertTrue(flushErr.get() instanceof IllegalStateException && flushErr.get().getMessage().contains("Q"), String.valueOf(flushErr.get()));
+        assertTrue(drainErr.get() instanceof IllegalStateException, String.valueOf(drainErr.get()));
+        assertEquals(2, runs.get(), "the requeued instance ran once after the first run");
+    }
 }
