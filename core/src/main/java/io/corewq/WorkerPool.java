@@ -524,6 +524,13 @@ final class WorkerPool {
         if (vacantSince == 0) {
             vacantSince = now;
         } else if (now - vacantSince >= rt.maydayDelayNanos) {
+            // Only the carrier services this CPU's timer, and there is none: queue what has
+            // expired here, so that a MEM_RECLAIM workqueue's due delayed item counts as its work
+            // on this pool and its rescuer runs it (it waited for a carrier before; found by
+            // review, 2026-11-22).
+            if (timer != null) {
+                timer.runExpired(now);
+            }
             rt.mayday(this);
         }
     }

@@ -361,6 +361,33 @@ class ConcurrencyManagementTest {
     }
 
     @Test
+    void aDelayedItemOfAMemReclaimWorkqueueFiresWhileItsCarrierIsBlockedAndNoWorkerCanBeMade() {
+        // Only the carrier services its CPU's timer; with the carrier blocked in another
+        // workqueue's item and no worker to be had, a MEM_RECLAIM workqueue's due delayed item
+        // waited for the carrier (found by review, 2026-11-22).
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+            Workqueue normal = rt.allocWorkqueue("normal", Set.of(), 32);
+            Workqueue reclaim = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
+            factory.failing.set(true);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocking = new CountDownLatch(1);
+            normal.queueOn(0, new Work("blocker", () -> {
+                blocking.countDown();
+                Bounded.await(release, 60);
+            }));
+            Bounded.await(blocking);
+            CountDownLatch fired = new CountDownLatch(1);
+            reclaim.queueDelayedOn(0, new DelayedWork("delayed", fired::countDown), Duration.ofMillis(20));
+            Bounded.await(fired); // only the rescuer can run it, once the monitor has queued it
+            assertTrue(reclaim.stats().mayday() >= 1);
+            release.countDown();
+            factory.failing.set(false);
+            Bounded.run("flush", reclaim::flush);
+        }
+    }
+
+    @Test
     void withoutARescuerTheStallIsReportedOnceInsteadOfHanging() {
         SwitchableFactory factory = new SwitchableFactory();
         AtomicInteger reports = new AtomicInteger();
