@@ -497,15 +497,19 @@ public final class CpuRuntime implements AutoCloseable {
             throw new IllegalArgumentException("attributes " + attrs + " need an UNBOUND workqueue; flags of " + name + " are " + flags);
         }
         int active = ordered ? 1 : maxActive == 0 ? Workqueue.DEFAULT_ACTIVE : maxActive;
-        if (closed) {
-            throw new IllegalStateException("runtime is closed: cannot allocate workqueue " + name);
-        }
+        checkOpenFor(name); // before the workqueue takes pools and starts workers
         Workqueue wq = new Workqueue(this, name, flags, active, ordered, attrs); // takes pools, may start workers
         try {
             return register(wq);
         } catch (RuntimeException | Error e) {
             wq.destroy(); // closed meanwhile: give back the pools and the rescuer it took
             throw e;
+        }
+    }
+
+    private void checkOpenFor(String wqName) {
+        if (closed) {
+            throw new IllegalStateException("runtime is closed: cannot allocate workqueue " + wqName);
         }
     }
 
@@ -523,9 +527,7 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     private Workqueue register(Workqueue wq) {
-        if (closed) {
-            throw new IllegalStateException("runtime is closed: cannot allocate workqueue " + wq.name());
-        }
+        checkOpenFor(wq.name()); // again: close() may have run since the check before construction
         // Under the freeze lock: a thaw between the add and the frozen check would leave the new
         // workqueue frozen for good (it was added after the thaw's pass).
         synchronized (freezeLock) {

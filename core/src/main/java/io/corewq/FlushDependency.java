@@ -68,16 +68,33 @@ final class FlushDependency {
         return (st & Work.PENDING) != 0 && (st & Work.TIMER) == 0 && Work.seqOf(st) == entry.seq;
     }
 
-    /** CONTEXT: before {@code op} of workqueue {@code wq} (flush, drain). */
-    static void checkReclaim(Workqueue wq, String op) {
+    /**
+     * CONTEXT: before {@code op} of workqueue {@code wq} (flush, drain). Throws for the shapes that
+     * never resolve: a MEM_RECLAIM item waiting on a workqueue without a rescuer, and an item
+     * waiting on a workqueue it has queued itself onto again.
+     */
+    static void checkWorkqueue(Workqueue wq, String op) {
         Worker me = Worker.current();
         if (me == null || me.currentPwq == null || me.current == null) {
             return;
         }
+        Work cur = me.current;
         Workqueue mine = me.currentPwq.wq;
         if (mine.flags().contains(WqFlag.MEM_RECLAIM) && !wq.flags().contains(WqFlag.MEM_RECLAIM)) {
-            throw new IllegalStateException("workqueue: WQ_MEM_RECLAIM " + mine.name() + ":" + me.current.name()
+            throw new IllegalStateException("workqueue: WQ_MEM_RECLAIM " + mine.name() + ":" + cur.name()
                     + " is " + op + "ing !WQ_MEM_RECLAIM " + wq.name() + " (the rescuer could not guarantee progress)");
+        }
+        // The caller's item queued itself onto wq again: that instance runs only after this run
+        // returns (non-reentrancy), so waiting for it from here never ends (found by review,
+        // 2026-11-22). Racy reads of the item's own fields, written by this thread's queue call.
+        long st = cur.state;
+        if ((st & Work.PENDING) != 0 && (st & Work.TIMER) == 0) {
+            Node entry = cur.liveEntry;
+            PoolWorkqueue p = (st & Work.DEFERRED) != 0 ? cur.deferPwq : entry == null ? null : entry.pwq;
+            if (p != null && p.wq == wq) {
+                throw new IllegalStateException(op + "() of workqueue " + wq.name() + " from work item " + cur
+                        + ", which is queued on it again behind its own run, would wait for itself");
+            }
         }
     }
 }

@@ -236,18 +236,7 @@ final class Worker implements Runnable {
     /** Binds this thread as its pool wants now: pinned to the CPU, or (disassociated) to the online CPUs. */
     private void bind() {
         int epoch = pool.bindEpoch;
-        if (pool.isBound()) {
-            if (pool.disassociated) {
-                pinned = false;
-                if (pool.rt.pinningOn()) {
-                    pool.rt.binder.bind(pool.bindMask);
-                }
-            } else {
-                pinned = pool.rt.pinThread(pool.cpu);
-            }
-        } else if (pool.rt.pinningOn()) {
-            pinned = pool.rt.binder.bind(pool.bindMask != null ? pool.bindMask : pool.cpumask); // strict: the pod; else the cpumask
-        }
+        pinned = pool.bindHere();
         boundEpoch = epoch;
     }
 

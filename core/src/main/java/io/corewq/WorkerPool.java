@@ -541,7 +541,9 @@ final class WorkerPool {
      */
     void rescue(Worker rescuer) {
         Workqueue mine = rescuer.rescuerOf;
-        attachRescuer(); // as the kernel's worker_attach_to_pool: the pool's items run where its workers would
+        // As the kernel's worker_attach_to_pool: the pool's items run where its workers would (the
+        // rescuer ran them unpinned before; found by review, 2026-11-22).
+        bindHere();
         try {
             rescueRounds(rescuer, mine);
         } finally {
@@ -552,19 +554,21 @@ final class WorkerPool {
     }
 
     /**
-     * Binds the calling rescuer as this pool binds its workers: pinned to the CPU of an associated
-     * per-CPU pool, else to the pool's mask. (It ran unpinned before: an item queued on CPU 1 could
-     * run anywhere while CPU 1 was online; found by review, 2026-11-22.)
+     * Binds the calling thread (a worker, or a rescuer come to help) where this pool's workers run
+     * now: pinned to the CPU of an associated per-CPU pool; else, with pinning on, to
+     * {@link #bindMask} (a strict pod, or the online CPUs while disassociated) or the cpumask.
+     *
+     * @return whether the thread is pinned as the pool wants (never for a disassociated per-CPU pool)
      */
-    private void attachRescuer() {
-        if (!rt.pinningOn()) {
-            return;
-        }
+    boolean bindHere() {
         if (isBound() && !disassociated) {
-            rt.pinThread(cpu);
-        } else {
-            rt.binder.bind(bindMask != null ? bindMask : cpumask);
+            return rt.pinThread(cpu);
         }
+        if (!rt.pinningOn()) {
+            return false;
+        }
+        boolean bound = rt.binder.bind(bindMask != null ? bindMask : cpumask);
+        return bound && !isBound();
     }
 
     private void rescueRounds(Worker rescuer, Workqueue mine) {

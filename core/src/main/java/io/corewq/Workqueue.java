@@ -57,7 +57,10 @@ public final class Workqueue implements AutoCloseable {
     private volatile PodSet pods;
     /** Unbound: the current attributes. */
     private volatile WqAttrs attrs;
-    /** Every pwq: current ones and retired ones still draining. Replaced whole under this object's monitor. */
+    /**
+     * Every pwq: retired ones still draining, oldest first, then the current ones (an ordered
+     * workqueue runs only {@code all[0]}). Replaced whole under this object's monitor.
+     */
     volatile PoolWorkqueue[] all;
 
     /** An unbound workqueue's pwqs: one per pod, and the pod pwq of each CPU. Immutable. */
@@ -87,13 +90,6 @@ public final class Workqueue implements AutoCloseable {
         }
     }
 
-    /**
-     * Ordered workqueues only (else null), under this workqueue's monitor: its pool_workqueues
-     * oldest first, the current one last. Only the oldest may run (its limit is max_active, the
-     * others' 0), so items run in queueing order across {@link #applyAttrs} calls, however many
-     * come before the oldest empties (the kernel's unplug_oldest_pwq).
-     */
-    private final java.util.ArrayDeque<PoolWorkqueue> orderedChain;
     private final Object flushLock = new Object();
     /** LIVE, DRAINING or DESTROYED; changed under flushLock. */
     private volatile int life = LIVE;
@@ -133,12 +129,10 @@ public final class Workqueue implements AutoCloseable {
             this.attrs = a;
             this.pods = rt.buildPods(this, a, maxActive);
             all = pods.pods.clone();
-            orderedChain = ordered ? new java.util.ArrayDeque<>(java.util.List.of(pods.pods)) : null;
         } else {
             if (attrs != null) {
                 throw new IllegalArgumentException("workqueue " + name + " is per-CPU: attributes " + attrs + " apply to UNBOUND workqueues only");
             }
-            orderedChain = null;
             percpu = new PoolWorkqueue[rt.cpus().last() + 1];
             all = new PoolWorkqueue[rt.cpus().size()];
             int i = 0;
@@ -411,7 +405,7 @@ public final class Workqueue implements AutoCloseable {
             }
             PodSet old = pods;
             PodSet fresh = rt.buildPods(this, a, ordered ? 0 : frozen ? 0 : maxActive);
-            java.util.List<PoolWorkqueue> next = new java.util.ArrayList<>(java.util.Arrays.asList(fresh.pods));
+            java.util.List<PoolWorkqueue> next = new java.util.ArrayList<>(); // oldest first (see all)
             for (PoolWorkqueue p : all) {
                 if (!p.dead) {
                     p.retired |= !java.util.Arrays.asList(fresh.pods).contains(p);
@@ -420,12 +414,10 @@ public final class Workqueue implements AutoCloseable {
                     }
                 }
             }
+            next.addAll(java.util.Arrays.asList(fresh.pods));
             all = next.toArray(new PoolWorkqueue[0]);
             pods = fresh;
             attrs = a;
-            if (ordered) {
-                orderedChain.addAll(java.util.Arrays.asList(fresh.pods));
-            }
             for (PoolWorkqueue p : old.pods) {
                 reapRetired(p);
             }
@@ -450,20 +442,18 @@ public final class Workqueue implements AutoCloseable {
         all = next.toArray(new PoolWorkqueue[0]);
         rt.releaseUnboundPool(p.pool);
         if (ordered) {
-            orderedChain.remove(p);
             unplugOldest();
         }
     }
 
     /**
-     * Ordered: lets the oldest pool_workqueue run (one item at a time, in order); the younger ones
-     * wait with limit 0 until it has emptied and died. CONTEXT: this workqueue's monitor.
+     * Ordered: lets the oldest pool_workqueue ({@code all[0]}) run, one item at a time, in order;
+     * the younger ones wait with limit 0 until it has emptied and died, however many
+     * {@link #applyAttrs} calls come before that (the kernel's unplug_oldest_pwq). CONTEXT: this
+     * workqueue's monitor.
      */
     private void unplugOldest() {
-        PoolWorkqueue oldest = orderedChain.peekFirst();
-        if (oldest != null) {
-            oldest.setLimit(frozen ? 0 : maxActive);
-        }
+        all[0].setLimit(frozen ? 0 : maxActive); // never empty: the current pwq stays until destroy
     }
 
     private static void checkWork(Work w) {
@@ -517,7 +507,7 @@ public final class Workqueue implements AutoCloseable {
      */
     public void flush() {
         checkNotFromOwnWork("flush");
-        FlushDependency.checkReclaim(this, "flush");
+        FlushDependency.checkWorkqueue(this, "flush");
         synchronized (flushLock) {
             flushLocked();
         }
@@ -546,9 +536,22 @@ public final class Workqueue implements AutoCloseable {
      * kernel's flushes, but keeps the interrupt status. CONTEXT: flush lock held, flusher set.
      */
     private void parkWhile(java.util.function.BooleanSupplier busy) {
+        parkWhile(busy, 0L);
+    }
+
+    /**
+     * As {@link #parkWhile(java.util.function.BooleanSupplier)}, looking again at least every
+     * {@code pollNanos} when positive: for a freeze, which holds no lock and may not hold the
+     * flusher slot.
+     */
+    private void parkWhile(java.util.function.BooleanSupplier busy, long pollNanos) {
         boolean interrupted = false;
         while (busy.getAsBoolean()) {
-            LockSupport.park(this);
+            if (pollNanos > 0) {
+                LockSupport.parkNanos(this, pollNanos);
+            } else {
+                LockSupport.park(this);
+            }
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {
@@ -562,7 +565,7 @@ public final class Workqueue implements AutoCloseable {
      */
     public void drain() {
         checkNotFromOwnWork("drain");
-        FlushDependency.checkReclaim(this, "drain");
+        FlushDependency.checkWorkqueue(this, "drain");
         synchronized (flushLock) {
             if (life == DESTROYED) {
                 return;
@@ -658,22 +661,6 @@ public final class Workqueue implements AutoCloseable {
             throw new IllegalStateException(op + "() of workqueue " + name + " from its own work item "
                     + Worker.current(rt).current + " would wait for itself");
         }
-        // An item of another workqueue that queued itself here again: that instance runs only after
-        // the current run returns, so waiting for it from this run never ends (found by review,
-        // 2026-11-22). Racy reads of the item's own fields, written by this thread's queue call.
-        Worker me = Worker.current(rt);
-        Work cur = me == null ? null : me.current;
-        if (cur != null) {
-            long st = cur.state;
-            if ((st & Work.PENDING) != 0 && (st & Work.TIMER) == 0) {
-                Node entry = cur.liveEntry;
-                PoolWorkqueue p = (st & Work.DEFERRED) != 0 ? cur.deferPwq : entry == null ? null : entry.pwq;
-                if (p != null && p.wq == this) {
-                    throw new IllegalStateException(op + "() of workqueue " + name + " from work item " + cur
-                            + ", which is queued on it again behind its own run, would wait for itself");
-                }
-            }
-        }
     }
 
     // ---- max_active, freezing ------------------------------------------------------------------
@@ -718,20 +705,13 @@ public final class Workqueue implements AutoCloseable {
         // wait also polls.
         Thread me = Thread.currentThread();
         boolean registered = FLUSHER.compareAndSet(this, null, me);
-        boolean interrupted = false;
         try {
             for (PoolWorkqueue p : all) {
-                while (p.activeCount() > 0) {
-                    LockSupport.parkNanos(this, FREEZE_POLL_NANOS);
-                    interrupted |= Thread.interrupted();
-                }
+                parkWhile(() -> p.activeCount() > 0, FREEZE_POLL_NANOS);
             }
         } finally {
             if (registered) {
                 FLUSHER.compareAndSet(this, me, null);
-            }
-            if (interrupted) {
-                me.interrupt();
             }
         }
     }

@@ -264,6 +264,23 @@ class ConcurrencyManagementTest {
         }
     }
 
+    /**
+     * Queues {@code n} items with {@code queue}, each blocked until the returned latch is released,
+     * and returns once all of them run.
+     */
+    private static CountDownLatch blockers(int n, java.util.function.Consumer<Work> queue) {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            queue.accept(new Work("blocker" + i, () -> {
+                running.countDown();
+                Bounded.await(release, 60);
+            }));
+        }
+        Bounded.await(running);
+        return release;
+    }
+
     /** A binder that pins nothing but records, per thread, the mask it was asked for. */
     static final class RecordingBinder implements io.corewq.cpu.CpuBinder {
         static final ThreadLocal<CpuSet> MASK = new ThreadLocal<>();
@@ -304,13 +321,7 @@ class ConcurrencyManagementTest {
                 .followOsCpus(Duration.ZERO).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
             Workqueue wq = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
             factory.failing.set(true);
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch blocking = new CountDownLatch(1);
-            wq.queueOn(1, new Work("blocker", () -> {
-                blocking.countDown();
-                Bounded.await(release, 60);
-            }));
-            Bounded.await(blocking);
+            CountDownLatch release = blockers(1, w -> wq.queueOn(1, w));
             AtomicReference<String> where = new AtomicReference<>();
             CountDownLatch ran = new CountDownLatch(1);
             wq.queueOn(1, new Work("rescued", () -> {
@@ -339,16 +350,7 @@ class ConcurrencyManagementTest {
             Bounded.run("warm-up", warm::flush);
             WorkerPool pool = wq.pwqFor(0).pool;
             factory.failing.set(true);
-            int workers = pool.workerCount();
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch blocked = new CountDownLatch(workers);
-            for (int i = 0; i < workers; i++) {
-                wq.queue(new Work("blocker" + i, () -> {
-                    blocked.countDown();
-                    Bounded.await(release, 60);
-                }));
-            }
-            Bounded.await(blocked);
+            CountDownLatch release = blockers(pool.workerCount(), wq::queue);
             CountDownLatch ran = new CountDownLatch(1);
             wq.queue(new Work("needs-rescue", ran::countDown));
             Bounded.await(ran); // no worker can be made and every worker is blocked: only the rescuer can run it
@@ -370,13 +372,7 @@ class ConcurrencyManagementTest {
             Workqueue normal = rt.allocWorkqueue("normal", Set.of(), 32);
             Workqueue reclaim = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
             factory.failing.set(true);
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch blocking = new CountDownLatch(1);
-            normal.queueOn(0, new Work("blocker", () -> {
-                blocking.countDown();
-                Bounded.await(release, 60);
-            }));
-            Bounded.await(blocking);
+            CountDownLatch release = blockers(1, w -> normal.queueOn(0, w));
             CountDownLatch fired = new CountDownLatch(1);
             reclaim.queueDelayedOn(0, new DelayedWork("delayed", fired::countDown), Duration.ofMillis(20));
             Bounded.await(fired); // only the rescuer can run it, once the monitor has queued it

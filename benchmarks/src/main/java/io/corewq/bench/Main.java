@@ -74,25 +74,6 @@ public final class Main {
         return e.command().run(Arrays.copyOfRange(args, 1, args.length), out);
     }
 
-    /**
-     * The number after option {@code args[i]}, or null after printing "{@code cmd: opt needs a
-     * number, got 'x'}" to stderr when it is missing or not a number (the caller then returns
-     * {@link #USAGE}).
-     */
-    static Long numberAfter(String cmd, String[] args, int i) {
-        String opt = args[i];
-        if (i + 1 >= args.length) {
-            System.err.println(cmd + ": " + opt + " needs a number");
-            return null;
-        }
-        try {
-            return Long.parseLong(args[i + 1]);
-        } catch (NumberFormatException e) {
-            System.err.println(cmd + ": " + opt + " needs a number, got '" + args[i + 1] + "'");
-            return null;
-        }
-    }
-
     static void usage(PrintStream err) {
         err.println("usage: java -jar corewq.jar COMMAND [ARGS...]");
         err.println("commands:");

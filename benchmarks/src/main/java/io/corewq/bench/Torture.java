@@ -50,37 +50,40 @@ final class Torture {
         Work work;
     }
 
+    private static final String USAGE = "usage: torture [--seconds N] [--cpus K] [--producers P]";
+
     static int run(String[] args, PrintStream out) throws Exception {
         int seconds = 30;
         int cpus = 0;
         int producers = 2;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                out.println("usage: torture [--seconds N] [--cpus K] [--producers P]  (--cpus 0: every CPU; more than the real ones: logical CPUs)");
-                return 0;
+        try {
+            for (int i = 0; i < args.length; i += 2) { // every option takes a value
+                String a = args[i];
+                String v = Args.after(args, i);
+                switch (a) {
+                    case "-h":
+                    case "--help":
+                        out.println(USAGE + "  (--cpus 0: every CPU; more than the real ones: logical CPUs)");
+                        return 0;
+                    case "--seconds":
+                        seconds = (int) Args.number(a, v, 1, Integer.MAX_VALUE);
+                        break;
+                    case "--cpus":
+                        cpus = (int) Args.number(a, v, 0, Integer.MAX_VALUE);
+                        if (cpus == 1) {
+                            throw new IllegalArgumentException("--cpus 1: torture needs 0 (every CPU) or at least 2");
+                        }
+                        break;
+                    case "--producers":
+                        producers = (int) Args.number(a, v, 1, Integer.MAX_VALUE);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown argument '" + a + "'");
+                }
             }
-            if (!a.equals("--seconds") && !a.equals("--cpus") && !a.equals("--producers")) {
-                System.err.println("torture: unknown argument '" + a + "'");
-                System.err.println("usage: torture [--seconds N] [--cpus K] [--producers P]");
-                return Main.USAGE;
-            }
-            Long v = Main.numberAfter("torture", args, i++);
-            if (v == null) {
-                return Main.USAGE;
-            }
-            int n = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
-            if (a.equals("--seconds")) {
-                seconds = n;
-            } else if (a.equals("--cpus")) {
-                cpus = n;
-            } else {
-                producers = n;
-            }
-        }
-        if (seconds < 1 || producers < 1 || cpus < 0 || cpus == 1) {
-            System.err.println("torture: --seconds " + seconds + ", --producers " + producers + ", --cpus " + cpus
-                    + ": seconds and producers must be >= 1, cpus 0 (every CPU) or >= 2");
+        } catch (IllegalArgumentException e) {
+            System.err.println("torture: " + e.getMessage());
+            System.err.println(USAGE);
             return Main.USAGE;
         }
         CpuRuntime.Builder b = CpuRuntime.builder().followOsCpus(Duration.ZERO);

@@ -24,25 +24,22 @@ final class Watch {
 
     static int run(String[] args, PrintStream out) throws Exception {
         long seconds = Long.MAX_VALUE;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("-h") || args[i].equals("--help")) {
-                out.println("usage: watch [--seconds N]");
-                return 0;
+        try {
+            for (int i = 0; i < args.length; i += 2) {
+                String a = args[i];
+                if (a.equals("-h") || a.equals("--help")) {
+                    out.println("usage: watch [--seconds N]");
+                    return 0;
+                }
+                if (!a.equals("--seconds")) {
+                    throw new IllegalArgumentException("unknown argument '" + a + "'");
+                }
+                seconds = Args.number(a, Args.after(args, i), 1, Long.MAX_VALUE);
             }
-            if (!args[i].equals("--seconds")) {
-                System.err.println("watch: unknown argument '" + args[i] + "'");
-                System.err.println("usage: watch [--seconds N]");
-                return Main.USAGE;
-            }
-            Long v = Main.numberAfter("watch", args, i++);
-            if (v == null) {
-                return Main.USAGE;
-            }
-            if (v < 1) {
-                System.err.println("watch: --seconds " + v + " must be >= 1");
-                return Main.USAGE;
-            }
-            seconds = v;
+        } catch (IllegalArgumentException e) {
+            System.err.println("watch: " + e.getMessage());
+            System.err.println("usage: watch [--seconds N]");
+            return Main.USAGE;
         }
         try (CpuRuntime rt = CpuRuntime.builder().build()) {
             AtomicLong completed = new AtomicLong();

@@ -1,6 +1,7 @@
 // corewq.jar slices: queue rows measured in short interleaved slices, each labelled with the host's cross-CPU round trip.
 package io.corewq.bench.slices;
 
+import io.corewq.bench.Args;
 import io.corewq.bench.charts.SummaryCommand;
 import io.corewq.bench.harness.Producer;
 import io.corewq.bench.harness.QueueTarget;
@@ -64,19 +65,19 @@ public final class SlicesCommand {
                             + String.join(", ", Targets.ALL) + ")");
                     return 0;
                 }
-                String v = i + 1 < args.length ? args[i + 1] : null;
+                String v = Args.after(args, i);
                 switch (a) {
                     case "--rows":
-                        rows = knownRows(required(a, v));
+                        rows = knownRows(Args.required(a, v));
                         break;
                     case "--producers":
-                        producers = positive(a, v, 2);
+                        producers = (int) Args.number(a, v, 1, 2);
                         break;
                     case "--rounds":
-                        rounds = positive(a, v, 100_000);
+                        rounds = (int) Args.number(a, v, 1, 100_000);
                         break;
                     case "--slice-ms":
-                        sliceMs = positive(a, v, 60_000);
+                        sliceMs = Args.number(a, v, 1, 60_000);
                         break;
                     default:
                         throw new IllegalArgumentException("unknown argument '" + a + "'");
@@ -305,13 +306,6 @@ public final class SlicesCommand {
         return perSecond;
     }
 
-    private static String required(String flag, String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(flag + " needs a value");
-        }
-        return value;
-    }
-
     /** The comma-separated row names, each one of {@link Targets#ALL}. */
     private static List<String> knownRows(String value) {
         List<String> rows = Arrays.asList(value.split(","));
@@ -324,19 +318,5 @@ public final class SlicesCommand {
             }
         }
         return rows;
-    }
-
-    /** {@code value} (required) as an integer in 1..{@code max}. */
-    private static int positive(String flag, String value, int max) {
-        int v;
-        try {
-            v = Integer.parseInt(required(flag, value));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " '" + value + "' is not a number");
-        }
-        if (v < 1 || v > max) {
-            throw new IllegalArgumentException(flag + " " + v + " must be between 1 and " + max);
-        }
-        return v;
     }
 }
