@@ -405,7 +405,7 @@ class HotplugTest {
                 }
 
                 public boolean shouldRun(int cpu) {
-                    return want.get();
+                    return cpu == 1 && want.get(); // CPU 0's thread, still starting in round 0, must not take CPU 1's turn
                 }
 
                 public void run(int cpu) {
