@@ -571,35 +571,51 @@ final class WorkerPool {
         return bound && !isBound();
     }
 
+    /**
+     * Up to 64 passes over the worklist, running this rescuer's items. On a per-CPU pool the
+     * rescuer holds the run slot only while it polls (the worklist's one consumer at a time), never
+     * while an item runs: like the kernel's rescuer it takes no part in concurrency management, so
+     * a rescued item that blocks leaves the slot vacant and the monitor fills it as soon as a worker
+     * can be had (the rescuer held the slot for its whole pass, and nothing took it back from a
+     * blocked rescuer; found by review, 2026-11-22).
+     */
     private void rescueRounds(Worker rescuer, Workqueue mine) {
+        final boolean bound = isBound();
         for (int round = 0; round < 64; round++) {
-            if (isBound() && !HOLDER.compareAndSet(this, null, rescuer)) {
-                return; // a real worker holds the slot again
-            }
             int ran = 0;
-            try {
-                int batch = worklist.size();
-                for (int i = 0; i < batch; i++) {
-                    Node n = isBound() ? worklist.poll() : pollUnbound();
-                    if (n == null) {
-                        break;
+            int batch = worklist.size();
+            for (int i = 0; i < batch; i++) {
+                Node n;
+                if (bound) {
+                    if (!HOLDER.compareAndSet(this, null, rescuer)) {
+                        return; // a real worker holds the slot again: the rest is its work
                     }
-                    if (n.pwq.wq == mine) {
-                        Work w = n.work;
-                        rescuer.process(n);
-                        mine.count(Worker.Counter.RESCUED);
-                        io.corewq.observe.jfr.JfrEvents.rescued(mine.name(), describe(), w.name());
-                        ran++;
-                    } else {
+                    try {
+                        n = worklist.poll();
+                        if (n != null && n.pwq.wq != mine) {
+                            worklist.offer(n); // another workqueue's entry goes back to the tail
+                            continue;
+                        }
+                    } finally {
+                        holder = null;
+                    }
+                } else {
+                    n = pollUnbound();
+                    if (n != null && n.pwq.wq != mine) {
                         worklist.offer(n);
+                        continue;
                     }
                 }
-            } finally {
-                if (isBound()) {
-                    holder = null;
+                if (n == null) {
+                    break;
                 }
+                Work w = n.work;
+                rescuer.process(n);
+                mine.count(Worker.Counter.RESCUED);
+                io.corewq.observe.jfr.JfrEvents.rescued(mine.name(), describe(), w.name());
+                ran++;
             }
-            if (isBound()) {
+            if (bound) {
                 fillVacancy(System.nanoTime());
             }
             if (ran == 0 || mine.inFlightOn(this) == 0) {

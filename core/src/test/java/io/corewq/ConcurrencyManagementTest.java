@@ -338,6 +338,39 @@ class ConcurrencyManagementTest {
     }
 
     @Test
+    void aRescuedItemThatBlocksLeavesTheRunSlotToTheWorkersOnceOneCanBeMade() {
+        // The rescuer held a per-CPU pool's run slot for its whole pass; the monitor takes the
+        // slot only from a worker inside an item, so a rescued item that blocked stopped the CPU's
+        // other workqueues until it returned (found by review, 2026-11-22).
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+            Workqueue normal = rt.allocWorkqueue("normal", Set.of(), 32);
+            Workqueue reclaim = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
+            factory.failing.set(true);
+            CountDownLatch releaseCarrier = blockers(1, w -> normal.queueOn(0, w));
+            CountDownLatch releaseRescued = new CountDownLatch(1);
+            CountDownLatch rescuedIn = new CountDownLatch(1);
+            AtomicReference<String> rescuer = new AtomicReference<>();
+            reclaim.queueOn(0, new Work("rescued-blocker", () -> {
+                rescuer.set(Thread.currentThread().getName());
+                rescuedIn.countDown();
+                Bounded.await(releaseRescued, 60);
+            }));
+            Bounded.await(rescuedIn); // no worker can be made: the rescuer runs it
+            assertEquals("kworker/R-reclaim", rescuer.get());
+            factory.failing.set(false);
+            CountDownLatch ran = new CountDownLatch(1);
+            normal.queueOn(0, new Work("after", ran::countDown));
+            Bounded.await(ran); // a new worker takes the vacant slot while the rescued item still blocks
+            assertEquals(1, releaseRescued.getCount(), "the rescued item is still blocked");
+            releaseRescued.countDown();
+            releaseCarrier.countDown();
+            Bounded.run("flush reclaim", reclaim::flush);
+            Bounded.run("flush normal", normal::flush);
+        }
+    }
+
+    @Test
     void anUnboundMemReclaimWorkqueueIsRescuedWhenItsPoolCannotGetAWorker() {
         // Only per-CPU pools called for rescuers; an unbound pool whose workers were all blocked,
         // with no new one to be had, left a MEM_RECLAIM workqueue's items waiting (found by
