@@ -55,7 +55,7 @@ final class Job implements Runnable {
     private volatile int claimed;
     /** Any thread, CAS once: 1 while the job holds room under the executor's capacity (bounded executors only). */
     private volatile int room;
-    /** The registry's membership word: 1 while the executor counts this job live (see {@link JobRegistry}). */
+    /** The registry's membership word: {@link JobRegistry#LIVE} while the executor counts this job live (see {@link JobRegistry}). */
     volatile int registered;
     /** Written under the stripe's monitor when registered: where the registry keeps this job. */
     JobRegistry.Stripe home;
@@ -63,10 +63,19 @@ final class Job implements Runnable {
     int slot;
 
     Job(WorkqueueExecutor owner, Runnable body, boolean delayed) {
+        this(owner, body, delayed, owner.workName, owner.nextSeq());
+    }
+
+    private Job(WorkqueueExecutor owner, Runnable body, boolean delayed, String workName, long seq) {
         this.owner = owner;
         this.body = body;
-        this.work = delayed ? new DelayedWork(owner.workName, this) : new Work(owner.workName, this);
-        this.seq = owner.nextSeq();
+        this.work = delayed ? new DelayedWork(workName, this) : new Work(workName, this);
+        this.seq = seq;
+    }
+
+    /** Tests of the registry alone (model checking): a job of no executor, never run. */
+    static Job detached(String name) {
+        return new Job(null, () -> { }, false, name, 0L);
     }
 
     /** The work function: the engine calls this on a corewq worker. */

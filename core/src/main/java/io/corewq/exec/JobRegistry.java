@@ -19,14 +19,23 @@ import java.util.Set;
  * The registry is a set of <b>stripes</b>, each an array of job slots guarded by its own monitor.
  * A submitting thread appends to the stripe its identity hash picks, so submitters on different
  * threads rarely share a stripe and the monitor is uncontended. The job remembers where it went
- * ({@link Job#home}, {@link Job#slot}). Membership itself is the job's {@link Job#registered} word:
+ * ({@link Job#home}, {@link Job#slot}). Membership itself is the job's {@link Job#registered} word,
+ * {@code FREE -> (ADDING) -> LIVE -> CLEARING -> FREE}:
  * <pre>
- *   add:     lock(stripe) ; slots[size] = j ; j.home, j.slot = stripe, size ; size++ ; j.registered = 1 ; unlock
- *   remove:  CAS(j.registered, 1, 0)  (exactly one caller wins) ; then CAS(slots[j.slot], j, null)
+ *   add:       lock(stripe) ; slots[size] = j ; j.home, j.slot = stripe, size ; size++ ; j.registered = LIVE ; unlock
+ *   addAgain:  wait out CLEARING and ADDING ; CAS(j.registered, FREE, ADDING) (one caller wins) ; then as add
+ *   remove:    CAS(j.registered, LIVE, CLEARING) (exactly one caller wins) ; CAS(j.home.slots[j.slot], j, null) ;
+ *              j.registered = FREE
  * </pre>
  * The slot is cleared so that a finished task (and what it captured) is not kept reachable; that
- * second CAS is best effort: if the stripe compacted or grew meanwhile it fails, and the stale
- * reference, now unregistered, is dropped at the stripe's next compaction. A stripe compacts when
+ * CAS is best effort: if the stripe compacted or grew meanwhile it fails, and the stale reference,
+ * now unregistered, is dropped at the stripe's next compaction. The job is free again only once the
+ * clear is done, so a registration that follows (a periodic task re-armed from a foreign thread)
+ * cannot be the one cleared: with the clear after a plain {@code LIVE -> FREE} CAS, a re-registration
+ * in between moved {@code home} and {@code slot}, and the clear then wiped the new slot, hiding a
+ * live job from {@code shutdownNow} (found by review, 2026-11-22; JobRegistryLincheckTest).
+ * {@code addAgain} is the one way to register a job that was registered before: it refuses a job
+ * registered now, so two threads re-admitting the same task cannot both count it. A stripe compacts when
  * an append finds it full: live jobs move to the front (their {@code slot} updated) and the array
  * doubles if more than half of it is live, so appends cost amortized O(1) and a stripe holds at
  * most about twice the jobs that were ever live in it at once.
@@ -63,21 +72,71 @@ final class JobRegistry implements Iterable<Job> {
     private final Stripe[] stripes;
 
     JobRegistry() {
-        int cpus = Runtime.getRuntime().availableProcessors();
+        this(stripesFor(Runtime.getRuntime().availableProcessors()), INITIAL_SLOTS);
+    }
+
+    /** Tests: {@code stripeCount} (a power of two) stripes of {@code initialSlots} slots each. */
+    JobRegistry(int stripeCount, int initialSlots) {
+        stripes = new Stripe[stripeCount];
+        for (int i = 0; i < stripeCount; i++) {
+            stripes[i] = new Stripe(initialSlots);
+        }
+    }
+
+    private static int stripesFor(int cpus) {
         int n = 1;
         while (n < cpus && n < MAX_STRIPES) {
             n <<= 1;
         }
-        stripes = new Stripe[n];
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe();
+        return n;
+    }
+
+    /** {@link Job#registered}: not registered. */
+    static final int FREE = 0;
+    /** {@link Job#registered}: registered; only this state is listed and removable. */
+    static final int LIVE = 1;
+    /** {@link Job#registered}: a remove won and clears the job's slot; the job is free after. */
+    static final int CLEARING = 2;
+    /** {@link Job#registered}: an {@link #addAgain} won and appends the job. */
+    static final int ADDING = 3;
+
+    /** Spin-wait hints before a wait for another thread's remove or addAgain to end yields the CPU instead. */
+    private static final int TRANSIENT_SPINS = 64;
+
+    /** Registers {@code j}, a job never registered before (its submitter owns it alone). CONTEXT: any thread. */
+    void add(Job j) {
+        stripeOfThisThread().append(j);
+    }
+
+    /**
+     * Registers {@code j} again after it was retired, unless it is registered now. Waits for a
+     * remove still clearing the job's old slot, or another addAgain still appending it (a few
+     * instructions of another thread), so that a false answer means the job is listed now.
+     * CONTEXT: any thread.
+     *
+     * @return whether this call registered {@code j}
+     */
+    boolean addAgain(Job j) {
+        for (int spins = 0; ; spins++) {
+            int r = j.registered;
+            if (r == FREE) {
+                if (REGISTERED.compareAndSet(j, FREE, ADDING)) {
+                    stripeOfThisThread().append(j);
+                    return true;
+                }
+            } else if (r == LIVE) {
+                return false;
+            } else if (spins < TRANSIENT_SPINS) {
+                Thread.onSpinWait(); // CLEARING or ADDING: another thread is a few instructions from the end
+            } else {
+                Thread.yield(); // it was descheduled in between
+            }
         }
     }
 
-    /** Registers {@code j}, which must not be registered now. CONTEXT: any thread. */
-    void add(Job j) {
+    private Stripe stripeOfThisThread() {
         int h = System.identityHashCode(Thread.currentThread()); // not hashCode(): a Thread subclass may override it
-        stripes[(h ^ (h >>> 16)) & (stripes.length - 1)].append(j);
+        return stripes[(h ^ (h >>> 16)) & (stripes.length - 1)];
     }
 
     /**
@@ -86,17 +145,18 @@ final class JobRegistry implements Iterable<Job> {
      * @return true for exactly one caller per registration
      */
     boolean remove(Job j) {
-        if (!REGISTERED.compareAndSet(j, 1, 0)) {
+        if (!REGISTERED.compareAndSet(j, LIVE, CLEARING)) {
             return false;
         }
         // best effort, see the class comment; the index fits: arrays only grow, slots only move down
         SLOT.compareAndSet(j.home.slots, j.slot, j, null);
+        REGISTERED.setVolatile(j, FREE);
         return true;
     }
 
-    /** Whether {@code j} is registered now. */
+    /** Whether {@code j} is registered now (an {@link #addAgain} still appending it is not yet). */
     boolean contains(Job j) {
-        return j.registered == 1;
+        return j.registered == LIVE;
     }
 
     /** A snapshot of the registered jobs, each once, in no particular order. */
@@ -112,6 +172,23 @@ final class JobRegistry implements Iterable<Job> {
     @Override
     public Iterator<Job> iterator() {
         return snapshot().iterator();
+    }
+
+    /**
+     * Tests: whether a {@linkplain #snapshot() snapshot} would list {@code j} (the same walk, with
+     * no set: the model checker cannot snapshot the JDK's collections).
+     */
+    boolean lists(Job j) {
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                for (int i = 0; i < s.size; i++) {
+                    if (s.slots[i] == j && j.registered == LIVE) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Tests: slots that still reference a job, registered or not, over every stripe. */
@@ -139,7 +216,7 @@ final class JobRegistry implements Iterable<Job> {
 
     abstract static class StripeFields extends StripePad0 {
         /** Written under the monitor; read without it by {@link #remove} (best effort). */
-        volatile Job[] slots = new Job[INITIAL_SLOTS];
+        volatile Job[] slots;
         /** Under the monitor: slots in use (live, or left by a retire whose clear missed). */
         int size;
     }
@@ -147,6 +224,10 @@ final class JobRegistry implements Iterable<Job> {
     static final class Stripe extends StripeFields {
         @SuppressWarnings("unused")
         long p11, p12, p13, p14, p15, p16, p17, p18;
+
+        Stripe(int initialSlots) {
+            slots = new Job[initialSlots];
+        }
 
         synchronized void append(Job j) {
             Job[] a = slots;
@@ -159,7 +240,7 @@ final class JobRegistry implements Iterable<Job> {
             j.home = this;
             j.slot = n;
             size = n + 1;
-            REGISTERED.setVolatile(j, 1);
+            REGISTERED.setVolatile(j, LIVE);
         }
 
         /**
@@ -171,7 +252,7 @@ final class JobRegistry implements Iterable<Job> {
             int live = 0;
             for (int i = 0; i < size; i++) {
                 Job j = a[i];
-                if (j != null && j.registered == 1 && j.home == this && j.slot == i) {
+                if (j != null && j.registered == LIVE && j.home == this && j.slot == i) {
                     j.slot = live; // before the move: a retire that reads the new index finds the job there or misses harmlessly
                     a[live++] = j;
                 }
@@ -194,7 +275,7 @@ final class JobRegistry implements Iterable<Job> {
             Job[] a = slots;
             for (int i = 0; i < size; i++) {
                 Job j = a[i];
-                if (j != null && j.registered == 1) {
+                if (j != null && j.registered == LIVE) {
                     into.add(j);
                 }
             }

@@ -122,18 +122,42 @@ public abstract sealed class WorkqueueExecutor extends AbstractExecutorService i
 
     // ---- admission ----------------------------------------------------------------------------
 
+    /** {@link #admitAgain}: the job is registered and counted. */
+    static final int ADMITTED = 1;
+    /** {@link #admitAgain}: refused (shut down, or at capacity); nothing stays registered. */
+    static final int REFUSED = 0;
+    /** {@link #admitAgain}: the job is live already (another thread admitted it); nothing changed. */
+    static final int ALREADY_LIVE = -1;
+
     /**
-     * Counts and registers {@code j}; false (nothing registered) when the executor no longer accepts
-     * tasks or is at capacity.
+     * Registers and counts {@code j}, a job never admitted before; false (nothing registered)
+     * when the executor no longer accepts tasks or is at capacity.
      */
     final boolean admit(Job j) {
+        jobs.add(j);
+        return count(j);
+    }
+
+    /**
+     * Admits {@code j} again after it was retired (a periodic task re-armed from a foreign thread,
+     * a rejected task handed back): {@link #ADMITTED}, {@link #REFUSED}, or {@link #ALREADY_LIVE}
+     * when it is registered now, so that two threads re-admitting one task count it once.
+     */
+    final int admitAgain(Job j) {
+        if (!jobs.addAgain(j)) {
+            return ALREADY_LIVE;
+        }
+        return count(j) ? ADMITTED : REFUSED;
+    }
+
+    /** Counts the just-registered {@code j} live; retires it and returns false if it must be refused. */
+    private boolean count(Job j) {
         live.incrementAndGet(); // before the run-state read: see the package overview
         long n = 0;
         if (capacity > 0) {
             j.holdRoom();
             n = occupied.incrementAndGet();
         }
-        jobs.add(j);
         if (ctl.get() != RUNNING || n > capacity) {
             retire(j);
             return false;

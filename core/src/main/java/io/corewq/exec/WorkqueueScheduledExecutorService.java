@@ -142,8 +142,8 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
      */
     @Override
     public void execute(Runnable command) {
-        if (command instanceof ScheduledTask<?> t && t.owner == this && !t.isDone() && !jobs.contains(t.job)) {
-            delayedExecute(t);
+        if (command instanceof ScheduledTask<?> t && t.owner == this && !t.isDone() && !jobs.contains(t.job)
+                && delayedExecute(t, true)) {
             return;
         }
         schedule(command, 0, TimeUnit.NANOSECONDS);
@@ -164,17 +164,31 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
         return schedule(task, 0, TimeUnit.NANOSECONDS);
     }
 
-    /** As the JDK's delayedExecute: reject if shut down, else arm; take it back if shutdown raced. */
+    /** As the JDK's delayedExecute, for a new task. */
     private void delayedExecute(ScheduledTask<?> t) {
+        delayedExecute(t, false);
+    }
+
+    /**
+     * As the JDK's delayedExecute: reject if shut down, else arm; take it back if shutdown raced.
+     * {@code again}: the task was admitted before (a rejected task handed back); returns false,
+     * doing nothing, if it is live now.
+     */
+    private boolean delayedExecute(ScheduledTask<?> t, boolean again) {
         Job j = t.job;
-        if (isShutdown() || !admit(j) || !arm(j, t.time)) {
+        int admitted = isShutdown() ? REFUSED : again ? admitAgain(j) : admit(j) ? ADMITTED : REFUSED;
+        if (admitted == ALREADY_LIVE) {
+            return false;
+        }
+        if (admitted == REFUSED || !arm(j, t.time)) {
             reject(t);
-            return;
+            return true;
         }
         if (!canRunInCurrentRunState(t) && j.work.cancel()) {
             retire(j);
             t.cancel(false);
         }
+        return true;
     }
 
     /** Arms the job's item to fire at {@code time}; false (and retired) if the workqueue refused. */
@@ -247,7 +261,12 @@ public final class WorkqueueScheduledExecutorService extends WorkqueueExecutor i
             return; // the executor still owns the job: its item is armed, queued or running
         }
         try {
-            if (!canRunInCurrentRunState(t) || !admit(j) || !arm(j, t.time)) {
+            if (!canRunInCurrentRunState(t)) {
+                t.cancel(false);
+                return;
+            }
+            int admitted = admitAgain(j); // two foreign runners may race here: one admits
+            if (admitted == REFUSED || admitted == ADMITTED && !arm(j, t.time)) {
                 t.cancel(false);
             }
         } catch (RuntimeException | Error e) {

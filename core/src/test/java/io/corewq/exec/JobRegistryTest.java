@@ -66,6 +66,21 @@ class JobRegistryTest {
         assertEquals(0, r.occupiedSlots(), "a removed job is still referenced");
     }
 
+    @Test
+    void addAgainRegistersARetiredJobOnceAndRefusesALiveOne() {
+        JobRegistry r = new JobRegistry();
+        Job j = job();
+        r.add(j);
+        assertFalse(r.addAgain(j), "registered now");
+        assertTrue(r.remove(j));
+        assertTrue(r.addAgain(j));
+        assertFalse(r.addAgain(j), "a second re-admission of one retirement");
+        assertTrue(r.contains(j));
+        assertEquals(List.of(j), r.snapshot());
+        assertTrue(r.remove(j));
+        assertEquals(0, r.occupiedSlots(), "a removed job is still referenced");
+    }
+
     /** Random adds and removes from one thread, compared with a model after every step; compaction and growth included. */
     @Test
     void snapshotsMatchAModelThroughCompactionAndGrowth() {
