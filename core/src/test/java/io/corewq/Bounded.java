@@ -138,6 +138,27 @@ public final class Bounded {
 
     /** Names of live corewq threads. */
     public static long corewqThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("kworker/")).count();
+        return corewqThreadSet().size();
+    }
+
+    /** The live corewq threads. */
+    public static java.util.Set<Thread> corewqThreadSet() {
+        java.util.Set<Thread> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("kworker/")).forEach(s::add);
+        return s;
+    }
+
+    /**
+     * Names of the live corewq threads that are not in {@code before}: a count compared with an
+     * earlier count could also drop as an earlier test's threads finish exiting.
+     */
+    public static java.util.List<String> corewqThreadsSince(java.util.Set<Thread> before) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Thread t : corewqThreadSet()) {
+            if (!before.contains(t)) {
+                names.add(t.getName());
+            }
+        }
+        return names;
     }
 }

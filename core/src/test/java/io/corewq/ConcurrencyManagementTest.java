@@ -195,7 +195,7 @@ class ConcurrencyManagementTest {
 
     @Test
     void idleWorkersBeyondTwoAreReapedAndThreadsAreGoneAfterClose() {
-        long baseline = Bounded.corewqThreads();
+        Set<Thread> baseline = Bounded.corewqThreadSet();
         CpuRuntime rt = oneCpu().monitorPeriod(NEVER).idleReapTimeout(Duration.ofMillis(50)).build();
         Workqueue wq = rt.allocWorkqueue("reap", Set.of(), 16);
         int blockers = 6;
@@ -221,7 +221,7 @@ class ConcurrencyManagementTest {
         wq.flush();
         Bounded.until("reaped to the holder + two idle", () -> pool.workerCount() <= 3);
         rt.close();
-        assertEquals(baseline, Bounded.corewqThreads(), Bounded.threadDump());
+        assertEquals(List.of(), Bounded.corewqThreadsSince(baseline), Bounded.threadDump());
     }
 
     private static final class SwitchableFactory implements java.util.concurrent.ThreadFactory {

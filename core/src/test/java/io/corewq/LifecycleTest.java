@@ -96,12 +96,12 @@ class LifecycleTest {
         // and that worker outlived the refused allocation (found by review, 2026-11-22).
         CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build();
         rt.close();
-        long threadsBefore = Bounded.corewqThreads();
+        java.util.Set<Thread> threadsBefore = Bounded.corewqThreadSet();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> rt.allocWorkqueue("late", EnumSet.of(WqFlag.UNBOUND, WqFlag.MEM_RECLAIM), 0));
         assertTrue(e.getMessage().contains("late"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> rt.allocOrderedWorkqueue("late-ordered", Set.of()));
-        assertEquals(threadsBefore, Bounded.corewqThreads(), "a refused allocation left a worker running");
+        assertEquals(java.util.List.of(), Bounded.corewqThreadsSince(threadsBefore), "a refused allocation left a worker running");
         assertEquals(0, rt.workqueues().size(), "refused workqueues were registered: " + rt.workqueues());
     }
 
@@ -148,7 +148,7 @@ class LifecycleTest {
 
     @Test
     void aMillionDistinctItemsFromTwoProducersRunExactlyOnceAndThreadsAreGoneAfterClose() {
-        long before = Bounded.corewqThreads();
+        java.util.Set<Thread> before = Bounded.corewqThreadSet();
         int n = 1_000_000;
         AtomicIntegerArray counts = new AtomicIntegerArray(n);
         CpuRuntime rt = CpuRuntime.builder().build();
@@ -186,6 +186,6 @@ class LifecycleTest {
         }
         assertTrue(rt.isClosed());
         assertTrue(rt.liveThreads().isEmpty(), "threads of the runtime alive after close(): " + rt.liveThreads());
-        assertTrue(Bounded.corewqThreads() <= before, "corewq threads left after close():\n" + Bounded.threadDump());
+        assertEquals(java.util.List.of(), Bounded.corewqThreadsSince(before), "corewq threads left after close():\n" + Bounded.threadDump());
     }
 }
