@@ -130,6 +130,7 @@ public final class PerCpuThreads implements AutoCloseable {
                             LockSupport.unpark(w);
                         }
                     }
+                    Thread.interrupted(); // left by the thread's function, or from outside: the park must not spin
                     LockSupport.park(this);
                     continue;
                 }
@@ -150,6 +151,7 @@ public final class PerCpuThreads implements AutoCloseable {
                     continue;
                 }
                 if (!s.woken && !s.shouldPark && !s.shouldStop) {
+                    Thread.interrupted(); // left by the thread's function, or from outside: the park must not spin
                     LockSupport.park(this);
                 }
             }

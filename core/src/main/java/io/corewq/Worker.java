@@ -319,6 +319,7 @@ final class Worker implements Runnable {
                 continue;
             }
             if (p.prepareToSleep()) {
+                Thread.interrupted(); // a stray interrupt from outside must not turn the park into a spin
                 long next = timer == null ? Long.MAX_VALUE : timer.nextDeadline();
                 if (next == Long.MAX_VALUE) {
                     LockSupport.park(p);
@@ -465,6 +466,7 @@ final class Worker implements Runnable {
         while (!rt.isStopping() && !pool.stopping) {
             WorkerPool p = maydays.poll();
             if (p == null) {
+                Thread.interrupted(); // a stray interrupt from outside must not turn the park into a spin
                 LockSupport.park(this);
                 continue;
             }
@@ -541,6 +543,12 @@ final class Worker implements Runnable {
             }
             final boolean jfr = io.corewq.observe.jfr.JfrEvents.workEnabled(); // one volatile read when off
             final long t0 = jfr ? System.nanoTime() : 0L;
+            // Each item starts with its thread's interrupt status clear, as ThreadPoolExecutor's
+            // tasks do: one that an earlier item left (the "restore the interrupt" idiom), or that
+            // came from outside between items, belongs to nobody here (it reached the next item;
+            // found by review, 2026-11-22). The idle parks clear it too, or they would return at
+            // once for ever. A read of a field when nothing is set.
+            Thread.interrupted();
             try {
                 w.fn.run();
             } catch (Throwable t) {

@@ -472,6 +472,7 @@ final class WorkerPool {
                 deadline = System.nanoTime() + rt.idleReapNanos;
                 continue;
             }
+            Thread.interrupted(); // a stray interrupt from outside must not turn the park into a spin
             LockSupport.parkNanos(this, left);
         }
     }
@@ -744,6 +745,7 @@ final class WorkerPool {
         for (;;) {
             long left = deadline - System.nanoTime();
             if (left > 0) {
+                Thread.interrupted(); // a stray interrupt from outside must not turn the park into a spin
                 LockSupport.parkNanos(this, left);
             }
             synchronized (idleLock) {
