@@ -71,6 +71,7 @@ final class CpuTimer {
     boolean arm(DelayedWork dw, Workqueue wq, int targetCpu, long deadline) {
         boolean earliest;
         synchronized (this) {
+            ensureCapacity(size + 1); // before the claim: an insert that failed (OutOfMemoryError) left TIMER|PENDING with no timer, and cancel/flush spun for ever
             if (dw.tryClaim(Work.TIMER, false) == -1L) {
                 return false;
             }
@@ -91,6 +92,7 @@ final class CpuTimer {
     boolean armOwned(DelayedWork dw, long owned, Workqueue wq, int targetCpu, long deadline) {
         boolean earliest;
         synchronized (this) {
+            ensureCapacity(size + 1);
             long st = owned;
             for (;;) {
                 if ((st & Work.PENDING) == 0 || Work.seqOf(st) != Work.seqOf(owned) || (st & Work.TIMER) != 0) {
@@ -114,15 +116,19 @@ final class CpuTimer {
         return true;
     }
 
+    /** CONTEXT: holds the monitor. Grows the heap to hold {@code n} items (may throw OutOfMemoryError). */
+    private void ensureCapacity(int n) {
+        if (n > heap.length) {
+            heap = Arrays.copyOf(heap, Math.max(n, heap.length * 2));
+        }
+    }
+
     /** CONTEXT: holds the monitor. Returns whether dw became the earliest. */
     private boolean insert(DelayedWork dw, Workqueue wq, int targetCpu, long deadline) {
         dw.targetWq = wq;
         dw.targetCpu = targetCpu;
         dw.deadline = deadline;
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
-        int i = size++;
+        int i = size++; // capacity ensured by the caller before any state change
         heap[i] = dw;
         dw.heapIndex = i;
         siftUp(i);
@@ -300,6 +306,9 @@ final class CpuTimer {
         DelayedWork[] items;
         int n;
         synchronized (this) {
+            synchronized (to) {
+                to.ensureCapacity(to.size + size); // before anything leaves this heap
+            }
             items = Arrays.copyOf(heap, size);
             n = size;
             Arrays.fill(heap, 0, size, null);

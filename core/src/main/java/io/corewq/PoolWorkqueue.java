@@ -127,8 +127,9 @@ final class PoolWorkqueue {
     boolean enqueue(Node n) {
         final int lim = limit;
         boolean activated;
+        long w;
         for (;;) {
-            long w = word;
+            w = word;
             int color = (int) (w & 1);
             if (countOf(w, color) == COUNT_MASK) {
                 throw new IllegalStateException("workqueue " + wq.name() + ": more than " + COUNT_MASK + " items in flight on one pool");
@@ -140,6 +141,14 @@ final class PoolWorkqueue {
                 n.color = color;
                 break;
             }
+        }
+        // setMaxActive/freeze write limit, then read the word (freeze waits for active 0); we CASed the
+        // word, then read limit. One of us sees the other: a lowered limit makes us give the slot back
+        // and wait inactive (an item started after freeze() returned, or past a lowered max_active;
+        // found by review, 2026-11-22).
+        if (activated && activeOf(w) >= limit) {
+            activated = false;
+            wakeFlusherIfEmptied((long) WORD.getAndAdd(this, -ACTIVE_UNIT), ACTIVE_UNIT);
         }
         // A retired pwq dies once empty: it sets dead, then re-reads the counts; we took our ticket,
         // then read dead. One of us sees the other (both sequentially consistent).
@@ -324,8 +333,9 @@ final class PoolWorkqueue {
      * entry beyond the limit, so once this held for a limit it keeps holding until the limit is
      * written again ({@link #limitVersion}): a caller may remember it for a while (see
      * {@code Worker.slotPassable}), sparing a read of the word that every producer CASes. The
-     * one exception, an enqueue that read the limit just before it was lowered, is why the caller
-     * checks again now and then.
+     * one exception, an enqueue that read the limit just before it was lowered (it holds the slot
+     * until it re-reads the limit after its CAS and gives it back), is why the caller checks again
+     * now and then.
      */
     boolean slotPassable(int lim) {
         return lim > 0 && activeOf(word) <= lim;
