@@ -677,28 +677,36 @@ public final class CpuRuntime implements AutoCloseable {
     // ---- helpers on every CPU -----------------------------------------------------------------
 
     /**
-     * Runs {@code fn} on every online CPU (on the system workqueue) and waits for all.
+     * Runs {@code fn} on every online CPU (on the system workqueue) and waits for all. As the
+     * kernel's {@code schedule_on_each_cpu}, it holds the hotplug read lock throughout: no CPU goes
+     * offline or comes online between the choice of CPUs and the last {@code fn}'s end, so
+     * {@code fn} runs exactly once on each CPU online for the whole call, pinned there. (Without it
+     * a CPU onlined meanwhile was missed, and an offlined one ran {@code fn} unpinned after its
+     * teardown; found by review, 2026-11-22.) So {@code fn} must not offline or online a CPU (that
+     * throws), and should not take {@link #cpusReadLock()} itself: with a writer waiting, a second
+     * reader on a worker waits behind it, as in the kernel.
      *
      * @throws RuntimeException the first exception {@code fn} threw, others suppressed in it
      */
     public void scheduleOnEachCpu(Runnable fn) {
         Objects.requireNonNull(fn, "function is null");
-        CpuSet online = onlineCpus();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        List<Work> items = new ArrayList<>();
-        for (int c : online) {
-            Work w = new Work("scheduleOnEachCpu", () -> {
-                try {
-                    fn.run();
-                } catch (Throwable t) {
-                    errors.add(t);
-                }
-            });
-            items.add(w);
-            events.queueOn(c, w);
-        }
-        for (Work w : items) {
-            w.flush();
+        try (HotplugLock.Guard g = cpusReadLock()) {
+            List<Work> items = new ArrayList<>();
+            for (int c : onlineCpus()) {
+                Work w = new Work("scheduleOnEachCpu", () -> {
+                    try {
+                        fn.run();
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                });
+                items.add(w);
+                events.queueOn(c, w);
+            }
+            for (Work w : items) {
+                w.flush();
+            }
         }
         rethrowFirst(errors);
     }

@@ -282,6 +282,33 @@ class HotplugTest {
     }
 
     @Test
+    void scheduleOnEachCpuHoldsTheReadLockSoNoCpuComesOrGoesUntilItReturns() {
+        // It took a snapshot of the online CPUs and held no lock: a CPU onlined meanwhile was
+        // missed, and one offlined ran fn unpinned after its teardown (found by review, 2026-11-22).
+        hp.offline(1);
+        CountDownLatch entered = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        Set<Integer> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Thread each = new Thread(() -> rt.scheduleOnEachCpu(() -> {
+            ranOn.add(CpuRuntime.currentCpu());
+            entered.countDown();
+            Bounded.await(release);
+        }), "each");
+        each.start();
+        Bounded.await(entered); // fn runs on CPUs 0, 2 and 3
+        Thread onliner = new Thread(() -> hp.online(1), "onliner");
+        onliner.start();
+        Bounded.until("a hotplug operation waits for the read lock, or has finished",
+                () -> !onliner.isAlive() || java.util.Arrays.stream(onliner.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(HotplugLock.class.getName()) && f.getMethodName().equals("writeLock")));
+        assertFalse(rt.isOnline(1), "CPU 1 came online while scheduleOnEachCpu ran");
+        release.countDown();
+        Bounded.join("scheduleOnEachCpu and online", each, onliner);
+        assertEquals(Set.of(0, 2, 3), ranOn);
+        assertTrue(rt.isOnline(1));
+    }
+
+    @Test
     void perCpuThreadsAreParkedNotDestroyedAndComeBack() {
         ConcurrentHashMap<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
         List<String> events = Collections.synchronizedList(new ArrayList<>());
