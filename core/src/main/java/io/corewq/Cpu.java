@@ -13,7 +13,7 @@ final class Cpu {
     final CpuTimer timer;
     /** Written under the hotplug write lock (and at build): whether the CPU is online. */
     volatile boolean online;
-    /** Hotplug controller only: whether the carriers were started (a CPU never online has none yet). */
+    /** Hotplug controller only: whether both carriers were started (a CPU never online has none yet). */
     boolean started;
 
     Cpu(CpuRuntime rt, int id) {
@@ -28,11 +28,17 @@ final class Cpu {
         return high ? highpri : normal;
     }
 
-    /** Starts the carrier of each pool. CONTEXT: runtime build, or the first online. */
+    /**
+     * Starts the carrier of each pool that has none yet, and marks the CPU started once both
+     * exist: a failed start (the thread factory refused) is retried by the next online (it marked
+     * the CPU started first, and a later online then brought it up with no carrier; found by
+     * review, 2026-11-22). CONTEXT: runtime build, or an online of a CPU not yet started.
+     */
     void start() {
-        started = true;
-        if (normal.createWorker(true) == null || highpri.createWorker(true) == null) {
+        if (normal.workerCount() == 0 && normal.createWorker(true) == null
+                || highpri.workerCount() == 0 && highpri.createWorker(true) == null) {
             throw new IllegalStateException("could not start the carriers of CPU " + id);
         }
+        started = true;
     }
 }

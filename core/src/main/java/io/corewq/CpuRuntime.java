@@ -369,7 +369,14 @@ public final class CpuRuntime implements AutoCloseable {
         if (!c.started) {
             c.normal.setAssociation(true, CpuSet.of(c.id));
             c.highpri.setAssociation(true, CpuSet.of(c.id));
-            c.start();
+            try {
+                c.start();
+            } catch (RuntimeException | Error e) {
+                // The CPU stays offline: its pools follow the online CPUs again, as at build.
+                c.normal.setAssociation(false, online);
+                c.highpri.setAssociation(false, online);
+                throw new HotplugException("could not start the carriers of CPU " + c.id + "; the CPU stays offline: " + e, e);
+            }
         }
         hotplugLock.writeLock();
         try {

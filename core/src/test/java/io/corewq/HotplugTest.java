@@ -282,6 +282,31 @@ class HotplugTest {
     }
 
     @Test
+    void aFirstOnlineWhoseCarriersCannotBeStartedFailsCleanlyAndTheNextOneStartsThem() {
+        // Cpu.start() marked the CPU started before creating its carriers: a failed first online
+        // threw a bare IllegalStateException, and the next online brought the CPU up with no
+        // carrier at all (found by review, 2026-11-22).
+        AtomicBoolean refuse = new AtomicBoolean();
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).startOffline(CpuSet.of(1))
+                .threadFactory(task -> refuse.get() ? null : new Thread(task)).build()) {
+            refuse.set(true);
+            HotplugException e = assertThrows(HotplugException.class, () -> r.hotplug().online(1));
+            assertTrue(e.getMessage().contains("CPU 1"), e.getMessage());
+            assertFalse(r.isOnline(1));
+            assertTrue(r.cpu(1).normal.disassociated, "the offline CPU's pools follow the online CPUs again");
+            refuse.set(false);
+            assertTrue(r.hotplug().online(1));
+            assertEquals(1, r.cpu(1).normal.workerCount(), "the normal pool's carrier");
+            assertEquals(1, r.cpu(1).highpri.workerCount(), "the high-priority pool's carrier");
+            AtomicInteger ranOn = new AtomicInteger(-1);
+            Work w = new Work("on-1", () -> ranOn.set(CpuRuntime.currentCpu()));
+            r.systemWq().queueOn(1, w);
+            Bounded.run("flush", w::flush);
+            assertEquals(1, ranOn.get());
+        }
+    }
+
+    @Test
     void scheduleOnEachCpuHoldsTheReadLockSoNoCpuComesOrGoesUntilItReturns() {
         // It took a snapshot of the online CPUs and held no lock: a CPU onlined meanwhile was
         // missed, and one offlined ran fn unpinned after its teardown (found by review, 2026-11-22).
