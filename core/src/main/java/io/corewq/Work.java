@@ -312,17 +312,39 @@ public class Work extends Node {
      * attempts fail while this runs, so an item that requeues itself is stopped too.
      *
      * @return whether a pending instance was removed
-     * @throws IllegalStateException when called from the item's own function
+     * @throws IllegalStateException when called from the item's own function, or when an
+     *     {@link #enable()} without its {@link #disable()} undid this call's temporary disable
+     *     meanwhile (the item may then have been queued again while this ran)
      */
     public boolean cancelSync() {
         checkNotSelf("cancelSync");
         addDisable(+1);
+        boolean was;
         try {
-            boolean was = cancel();
+            was = cancel();
             awaitNotRunning();
-            return was;
         } finally {
-            addDisable(-1);
+            if (!undoTemporaryDisable()) {
+                // The kernel only warns here; a foreign enable() used to surface as
+                // "enable() ... not disabled" from this call (found by review, 2026-11-22).
+                throw new IllegalStateException("cancelSync() of " + this + ": an enable() without its disable() undid "
+                        + "cancelSync's temporary disable while it ran, so the item may have been queued again");
+            }
+        }
+        return was;
+    }
+
+    /** Takes back cancelSync's disable; false, changing nothing, if the count is already 0. */
+    private boolean undoTemporaryDisable() {
+        for (;;) {
+            long st = state;
+            long count = (st & DISABLE_MASK) >>> DISABLE_SHIFT;
+            if (count == 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, st, (st & ~DISABLE_MASK) | ((count - 1) << DISABLE_SHIFT))) {
+                return true;
+            }
         }
     }
 

@@ -198,6 +198,38 @@ class FlushCancelTest extends RuntimeTestBase {
     }
 
     @Test
+    void anUnmatchedEnableDuringCancelSyncIsReportedByCancelSyncItself() {
+        // A foreign enable() took cancelSync's temporary disable away; cancelSync then threw
+        // "enable() of ... which is not disabled", naming the wrong call (found by review, 2026-11-22).
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        Work w = new Work("victim", () -> {
+            running.countDown();
+            Bounded.await(release);
+        });
+        wq.queueOn(cpu, w);
+        Bounded.await(running);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        Thread canceller = new Thread(() -> {
+            try {
+                w.cancelSync();
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        }, "canceller");
+        canceller.start();
+        Bounded.until("cancelSync waits for the running instance", () -> canceller.getState() == Thread.State.WAITING);
+        assertTrue(w.enable(), "the unmatched enable() takes the temporary disable");
+        release.countDown();
+        Bounded.join("cancelSync", canceller);
+        Throwable t = outcome.get();
+        assertTrue(t instanceof IllegalStateException && t.getMessage().startsWith("cancelSync() of Work[victim]")
+                && t.getMessage().contains("enable()"), String.valueOf(t));
+        assertTrue(wq.queueOn(cpu, w), "the disable count stays balanced at 0");
+        Bounded.run("flush", w::flush);
+    }
+
+    @Test
     void disableIsCountedAndRefusesQueueingUntilTheMatchingEnable() {
         AtomicInteger runs = new AtomicInteger();
         Work w = new Work(runs::incrementAndGet);
