@@ -141,7 +141,23 @@ public final class Workqueue implements AutoCloseable {
                 all[i++] = percpu[cpu];
             }
         }
-        this.rescuer = f.contains(WqFlag.MEM_RECLAIM) ? rt.createRescuer(this) : null;
+        Worker r = null;
+        if (f.contains(WqFlag.MEM_RECLAIM)) {
+            try {
+                r = rt.createRescuer(this);
+            } catch (RuntimeException | Error e) {
+                // Nobody will destroy a workqueue that was never made: give back the unbound pools
+                // taken above (they kept their workers until close; found by review, 2026-11-22).
+                if (unbound) {
+                    for (PoolWorkqueue p : all) {
+                        p.dead = true;
+                        rt.releaseUnboundPool(p.pool);
+                    }
+                }
+                throw e;
+            }
+        }
+        this.rescuer = r;
     }
 
     public String name() {

@@ -264,6 +264,23 @@ class ConcurrencyManagementTest {
         }
     }
 
+    @Test
+    void aMemReclaimWorkqueueWhoseRescuerCannotBeCreatedGivesBackTheUnboundPoolsItTook() {
+        // The workqueue took its unbound pools before creating the rescuer; when that failed, the
+        // pools (and their workers) were kept until close (found by review, 2026-11-22).
+        SwitchableFactory factory = new SwitchableFactory();
+        try (CpuRuntime rt = CpuRuntime.builder().cpus(CpuSet.range(0, 2)).threadFactory(factory).build()) {
+            int poolsBefore = rt.unboundPoolList().size();
+            factory.failing.set(true);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> rt.allocWorkqueue("no-rescuer", EnumSet.of(WqFlag.UNBOUND, WqFlag.MEM_RECLAIM), 0,
+                            WqAttrs.defaults().cpumask(CpuSet.of(1))));
+            assertTrue(e.getMessage().contains("no-rescuer"), e.getMessage());
+            assertEquals(poolsBefore, rt.unboundPoolList().size(), "the refused workqueue's pool is still held");
+            factory.failing.set(false);
+        }
+    }
+
     /**
      * Queues {@code n} items with {@code queue}, each blocked until the returned latch is released,
      * and returns once all of them run.
