@@ -197,6 +197,46 @@ class FlushCancelTest extends RuntimeTestBase {
         assertTrue(finished.get());
     }
 
+    /**
+     * A waiter interrupted before and during {@code op} keeps its interrupt status and still waits
+     * until the running instance has finished: the wait guarantees do not give way to interrupts.
+     */
+    private void interruptedWaiterStillWaits(String what, Workqueue q, java.util.function.Consumer<Work> op) {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        Work w = new Work(what, () -> {
+            running.countDown();
+            Bounded.await(release);
+            finished.set(true);
+        });
+        q.queue(w);
+        Bounded.await(running);
+        AtomicReference<String> out = new AtomicReference<>();
+        Thread waiter = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            op.accept(w);
+            out.set("finished=" + finished.get() + " interrupted=" + Thread.currentThread().isInterrupted());
+        }, what);
+        waiter.start();
+        Bounded.until(what + " waits", () -> waiter.getState() == Thread.State.WAITING || !waiter.isAlive());
+        waiter.interrupt();
+        Bounded.until(what + " waits again", () -> waiter.getState() == Thread.State.WAITING || !waiter.isAlive());
+        assertTrue(waiter.isAlive(), what + " returned while the instance ran: " + out.get());
+        release.countDown();
+        Bounded.join(what, waiter);
+        assertEquals("finished=true interrupted=true", out.get(), what);
+    }
+
+    @Test
+    void waitersInterruptedBeforeAndDuringTheWaitKeepTheInterruptAndStillWait() {
+        Workqueue unbound = rt.allocWorkqueue("fc-unbound", java.util.EnumSet.of(WqFlag.UNBOUND), 0);
+        interruptedWaiterStillWaits("flush", unbound, Work::flush);
+        interruptedWaiterStillWaits("cancelSync", unbound, Work::cancelSync);
+        interruptedWaiterStillWaits("workqueue flush", unbound, w -> unbound.flush());
+        interruptedWaiterStillWaits("drain", unbound, w -> unbound.drain());
+    }
+
     @Test
     void anUnmatchedEnableDuringCancelSyncIsReportedByCancelSyncItself() {
         // A foreign enable() took cancelSync's temporary disable away; cancelSync then threw

@@ -282,6 +282,45 @@ class HotplugTest {
     }
 
     @Test
+    void maxActiveOneAndQueueOrderHoldAcrossAnOfflineOfTheCpu() {
+        // [beyond]: the items of a max_active 1 per-CPU workqueue, adopted by the online CPUs when
+        // their CPU goes offline, still run one at a time and in queueing order.
+        Workqueue one = rt.allocWorkqueue("one-at-a-time", Set.of(), 1);
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger maxActive = new AtomicInteger();
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch in = new CountDownLatch(1);
+        one.queueOn(1, new Work("gate", () -> {
+            in.countDown();
+            Bounded.await(gate);
+        }));
+        Bounded.await(in);
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            final int k = i;
+            one.queueOn(1, new Work(() -> {
+                maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+                for (int s = 0; s < 200; s++) {
+                    Thread.onSpinWait(); // long enough for a second runner to overlap, if one existed
+                }
+                order.add(k);
+                active.decrementAndGet();
+            }));
+        }
+        assertTrue(hp.offline(1));
+        gate.countDown();
+        Bounded.run("flush", one::flush);
+        assertEquals(1, maxActive.get(), "two items of a max_active 1 workqueue ran at once");
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, order);
+        assertTrue(hp.online(1));
+    }
+
+    @Test
     void aFirstOnlineWhoseCarriersCannotBeStartedFailsCleanlyAndTheNextOneStartsThem() {
         // Cpu.start() marked the CPU started before creating its carriers: a failed first online
         // threw a bare IllegalStateException, and the next online brought the CPU up with no
