@@ -94,8 +94,15 @@ public final class CpuRuntime implements AutoCloseable {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final ThreadLocal<int[]> stickyCpu = ThreadLocal.withInitial(() -> new int[] {-1});
 
+    /** Taken for a freeze's plugging and for thaw and register, never while a freeze waits. */
     private final Object freezeLock = new Object();
+    /** Under freezeLock (volatile for readers). */
     private volatile boolean frozen;
+    /**
+     * Under freezeLock (volatile for waiting freezes): thaws so far. A waiting freeze that sees it
+     * move was ended by a thaw.
+     */
+    private volatile long thaws;
     private volatile boolean closed;
 
     /** Immutable: logical CPUs (torture, tests): ids 0..k-1 sharing the machine's cores, unpinned. */
@@ -536,11 +543,13 @@ public final class CpuRuntime implements AutoCloseable {
     private Workqueue register(Workqueue wq) {
         checkOpenFor(wq.name()); // again: close() may have run since the check before construction
         // Under the freeze lock: a thaw between the add and the frozen check would leave the new
-        // workqueue frozen for good (it was added after the thaw's pass).
+        // workqueue frozen for good (it was added after the thaw's pass), and a freeze between them
+        // would miss it. Plugging only: nothing of it can be in flight yet, and a freeze never
+        // holds the lock while it waits.
         synchronized (freezeLock) {
             workqueues.add(wq);
             if (frozen && wq.freezable) {
-                wq.freeze();
+                wq.plug();
             }
         }
         for (io.corewq.observe.WorkqueueListener l : wqListeners) {
@@ -774,27 +783,118 @@ public final class CpuRuntime implements AutoCloseable {
 
     /**
      * Freezes the runtime: freezable workqueues start no new items; returns once their in-flight
-     * items have finished. Non-freezable workqueues keep running.
+     * items have finished. Non-freezable workqueues keep running. As the kernel's freezer, it
+     * first plugs every freezable workqueue (so none starts an item while it waits), then waits
+     * without holding the freeze lock: {@link #thaw()}, {@link #allocWorkqueue} and
+     * {@link #close()} are never blocked by a waiting freeze, and a workqueue allocated meanwhile
+     * starts frozen. Waits uninterruptibly (keeping the interrupt status) for as long as it takes;
+     * see {@link #freeze(Duration)} to give up after a while.
+     *
+     * @throws FreezeException if a {@link #thaw()} (or {@link #close()}) ended this freeze before
+     *         the in-flight items finished (the runtime was thawed meanwhile; an item that waits
+     *         for an item of a frozen workqueue can only finish after a thaw)
+     * @throws IllegalStateException if called from an item of a freezable workqueue of this
+     *         runtime: the freeze would wait for that item, which waits for the freeze
      */
     public void freeze() {
+        freezeNanos(-1L);
+    }
+
+    /**
+     * As {@link #freeze()}, but gives up once {@code timeout} has passed with freezable items still
+     * in flight: then it thaws the runtime (unless a thaw ended the freeze already) and throws, as
+     * the kernel's PM core thaws when freezing times out. A zero timeout freezes only an idle
+     * runtime. A thaw by this timeout also ends any other freeze waiting at the time.
+     *
+     * @throws FreezeException on timeout (the runtime is thawed) or when a thaw ended the freeze;
+     *         the message names the freezable workqueues still busy
+     * @throws IllegalStateException as {@link #freeze()}
+     */
+    public void freeze(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        freezeNanos(timeout.isNegative() ? 0L : cappedNanos(timeout));
+    }
+
+    /** {@code timeoutNanos} negative: no timeout. */
+    private void freezeNanos(long timeoutNanos) {
+        checkNotFromFreezableItem();
+        List<Workqueue> plugged = new ArrayList<>();
+        long thawsBefore;
         synchronized (freezeLock) {
+            // Plug all first (freeze_workqueues_begin): a workqueue still unplugged while the
+            // freeze waited on an earlier one went on starting items though isFrozen() was true.
             frozen = true;
+            thawsBefore = thaws;
             for (Workqueue wq : workqueues) {
                 if (wq.freezable) {
-                    wq.freeze();
+                    wq.plug();
+                    plugged.add(wq);
                 }
             }
         }
+        // Then wait without the lock (freeze_workqueues_busy): the freeze used to wait under it,
+        // so a thaw could not end a freeze whose items waited for a frozen workqueue, and a
+        // freeze from inside such an item could not end at all (found by review, 2026-11-22).
+        long deadline = timeoutNanos < 0 ? 0L : System.nanoTime() + timeoutNanos;
+        java.util.function.BooleanSupplier giveUp = () -> thaws != thawsBefore
+                || (timeoutNanos >= 0 && System.nanoTime() - deadline >= 0);
+        List<String> busy = new ArrayList<>(); // once the wait gave up: the workqueues with items in flight
+        for (Workqueue wq : plugged) {
+            if (busy.isEmpty() ? !wq.awaitQuiescent(giveUp) : wq.hasActive()) {
+                busy.add(wq.name());
+            }
+        }
+        // Every workqueue seen quiescent stayed so (plugged) unless a thaw came: none by the check
+        // below means all were quiescent together, frozen. Workqueues allocated meanwhile were
+        // plugged empty.
+        boolean timedOut;
+        synchronized (freezeLock) {
+            if (thaws != thawsBefore) {
+                // Even with busy empty: the items may have finished only because of the thaw.
+                throw new FreezeException("freeze() ended by thaw() (or close()) before it completed; runtime not frozen by it"
+                        + (busy.isEmpty() ? "" : " (busy: " + String.join(", ", busy) + ")"));
+            }
+            timedOut = !busy.isEmpty();
+            if (timedOut) {
+                thawLocked();
+            }
+        }
+        if (timedOut) {
+            throw new FreezeException("freeze() timed out after " + Duration.ofNanos(timeoutNanos)
+                    + " with freezable work items in flight (busy: " + String.join(", ", busy) + "); runtime thawed");
+        }
     }
 
-    /** Lets freezable workqueues run again. */
+    /** Refuses a freeze from an item of a freezable workqueue of this runtime: it would wait for itself. */
+    private void checkNotFromFreezableItem() {
+        Worker w = Worker.current(this);
+        if (w == null) {
+            return;
+        }
+        Work item = w.current;
+        PoolWorkqueue pwq = w.currentPwq;
+        if (item != null && pwq != null && pwq.wq.freezable) {
+            throw new IllegalStateException("freeze() from work item " + item + " of freezable workqueue "
+                    + pwq.wq.name() + " would wait for itself");
+        }
+    }
+
+    /**
+     * Lets freezable workqueues run again. Ends a freeze that is still waiting for in-flight items
+     * (it throws {@link FreezeException}).
+     */
     public void thaw() {
         synchronized (freezeLock) {
-            frozen = false;
-            for (Workqueue wq : workqueues) {
-                if (wq.freezable) {
-                    wq.thaw();
-                }
+            thawLocked();
+        }
+    }
+
+    private void thawLocked() {
+        frozen = false;
+        thaws++;
+        for (Workqueue wq : workqueues) {
+            if (wq.freezable) {
+                wq.thaw();
             }
         }
     }

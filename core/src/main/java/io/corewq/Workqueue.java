@@ -79,7 +79,7 @@ public final class Workqueue implements AutoCloseable {
 
     /** Under flushLock: the thread waiting in flush/drain/freeze, woken by retire. */
     volatile Thread flusher;
-    /** CAS: {@link #flusher}'s field, for a freeze that waits beside a flush (see {@link #freeze()}). */
+    /** CAS: {@link #flusher}'s field, for a freeze that waits beside a flush (see {@link #awaitQuiescent}). */
     private static final java.lang.invoke.VarHandle FLUSHER;
 
     static {
@@ -704,35 +704,68 @@ public final class Workqueue implements AutoCloseable {
         }
     }
 
-    /** CONTEXT: runtime freeze (serialised by the runtime). Stops activations, waits for active items. */
-    void freeze() {
-        synchronized (this) {
-            if (frozen) {
-                return;
-            }
-            frozen = true;
-            for (PoolWorkqueue p : all) {
-                p.setLimit(0);
-            }
+    /**
+     * Plugs the workqueue: no item starts until {@link #thaw} (the kernel's freeze_workqueues_begin
+     * setting max_active to 0). Waits for nothing. CONTEXT: the runtime's freeze lock.
+     */
+    synchronized void plug() {
+        if (frozen) {
+            return;
         }
+        frozen = true;
+        for (PoolWorkqueue p : all) {
+            p.setLimit(0);
+        }
+    }
+
+    /**
+     * Waits until no item of this workqueue is active (a plugged workqueue stays so), or until
+     * {@code giveUp} says the freeze ended; returns false in that case (items were active at the
+     * last look). CONTEXT: runtime freeze, no lock held (a thaw must be able to run meanwhile).
+     */
+    boolean awaitQuiescent(java.util.function.BooleanSupplier giveUp) {
         // Not under the flush lock: a flush may hold it for as long as the freeze lasts (it waits
-        // for items that cannot start while frozen), and the thaw that would end it waits for this
-        // freeze to return. Retirers wake the flusher slot; a flush may hold that slot, so the
-        // wait also polls.
+        // for items that cannot start while frozen), and the thaw that would end it must be able
+        // to run. Retirers wake the flusher slot; a flush (or another freeze) may hold that slot,
+        // and a thaw or a timeout wakes nobody, so the wait also polls.
         Thread me = Thread.currentThread();
         boolean registered = FLUSHER.compareAndSet(this, null, me);
+        boolean[] seenBusy = new boolean[1];
+        boolean[] gaveUp = new boolean[1];
         try {
-            for (PoolWorkqueue p : all) {
-                parkWhile(() -> p.activeCount() > 0, FREEZE_POLL_NANOS);
-            }
+            parkWhile(() -> {
+                // Once items were seen active, the end of the freeze wins over their finishing:
+                // a thaw lets them finish, and the freeze should still name this workqueue.
+                if (seenBusy[0] && giveUp.getAsBoolean()) {
+                    gaveUp[0] = true;
+                    return false;
+                }
+                if (!hasActive()) {
+                    return false;
+                }
+                seenBusy[0] = true;
+                gaveUp[0] = giveUp.getAsBoolean();
+                return !gaveUp[0];
+            }, FREEZE_POLL_NANOS);
         } finally {
             if (registered) {
                 FLUSHER.compareAndSet(this, me, null);
             }
         }
+        return !gaveUp[0];
     }
 
-    /** The longest a freeze sleeps between two looks at the active counts. */
+    /** Whether an item of this workqueue is active (on a worklist or running). Reads {@link #all} afresh. */
+    boolean hasActive() {
+        for (PoolWorkqueue p : all) {
+            if (p.activeCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The longest a freeze sleeps between two looks at the active counts (and at thaw or timeout). */
     private static final long FREEZE_POLL_NANOS = 200_000;
 
     /** CONTEXT: runtime thaw. */

@@ -1,4 +1,4 @@
-// Tests of freeze/thaw, a million items from two producers, and thread teardown on close.
+// Tests of freeze/thaw (and what may run beside a waiting freeze), a million items from two producers, and thread teardown on close.
 package io.corewq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
@@ -88,6 +89,232 @@ class LifecycleTest {
             assertTrue(secondRan.get());
             Bounded.join("flusher", flusher);
         }
+    }
+
+    // freeze() used to wait for in-flight items under the runtime's freeze lock, one workqueue
+    // at a time: thaw(), allocWorkqueue and close() waited behind it, a freezable item that
+    // flushed an item of another freezable workqueue froze it for ever, a freeze from inside a
+    // freezable item waited for itself, and workqueues later in the list still started items
+    // while it waited on an earlier one (found by review, 2026-11-22). These tests build their
+    // runtime outside try-with-resources: on the old code close() would hang behind the freeze
+    // after the failure, so a failing test leaves its runtime behind instead.
+
+    /** Whether {@code t} is parked (a freeze waiting for in-flight items). */
+    private static boolean parked(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
+    }
+
+    private static long active(Workqueue wq) {
+        long n = 0;
+        for (PoolWorkqueue p : wq.all) {
+            n += p.activeCount();
+        }
+        return n;
+    }
+
+    private static boolean plugged(Workqueue wq) {
+        for (PoolWorkqueue p : wq.all) {
+            if (p.limit() != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Starts {@code rt.freeze()} on a thread; what it threw (or null) lands in {@code outcome}. */
+    private static Thread startFreeze(CpuRuntime rt, AtomicReference<Throwable> outcome, CountDownLatch ended) {
+        Thread t = new Thread(() -> {
+            try {
+                rt.freeze();
+            } catch (Throwable e) {
+                outcome.set(e);
+            } finally {
+                ended.countDown();
+            }
+        }, "freezer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aThawEndsAFreezeThatWaitsForAnItemFlushingAnItemOfAnotherFreezableWorkqueue() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        Workqueue f = rt.allocWorkqueue("frz-f", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0);
+        Workqueue g = rt.allocWorkqueue("frz-g", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch aDone = new CountDownLatch(1);
+        AtomicReference<Object> flushed = new AtomicReference<>();
+        Work b = new Work("B", () -> { });
+        g.queue(new Work("A", () -> { // on g, flushing B on f: f is plugged before g is waited on
+            running.countDown();
+            Bounded.await(go);
+            try {
+                f.queue(b);
+                flushed.set(b.flush());
+            } catch (Throwable t) {
+                flushed.set(t);
+            } finally {
+                aDone.countDown();
+            }
+        }));
+        Bounded.await(running);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        CountDownLatch freezeEnded = new CountDownLatch(1);
+        Thread freezer = startFreeze(rt, outcome, freezeEnded);
+        Bounded.until("the freeze waits for A", () -> plugged(f) && plugged(g) && parked(freezer));
+        go.countDown();
+        Bounded.until("B is held by the freeze", b::isPending);
+        Bounded.run("thaw beside a waiting freeze", 10, rt::thaw);
+        Bounded.await(aDone);
+        assertEquals(Boolean.TRUE, flushed.get(), "A's flush of B");
+        Bounded.await(freezeEnded);
+        assertTrue(outcome.get() instanceof FreezeException, "freeze() ended by thaw(): " + outcome.get());
+        assertTrue(outcome.get().getMessage().contains("thaw"), outcome.get().getMessage());
+        assertTrue(outcome.get().getMessage().contains("frz-g"), outcome.get().getMessage());
+        assertFalse(rt.isFrozen());
+        Bounded.run("close", rt::close);
+    }
+
+    @Test
+    void freezeFromAnItemOfAFreezableWorkqueueThrowsNamingIt() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        AtomicReference<Throwable> fromFreezable = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        rt.systemFreezableWq().queue(new Work("self-freezer", () -> {
+            try {
+                rt.freeze();
+            } catch (Throwable t) {
+                fromFreezable.set(t);
+            } finally {
+                done.countDown();
+            }
+        }));
+        Bounded.await(done, 10);
+        assertTrue(fromFreezable.get() instanceof IllegalStateException, "freeze() from a freezable item: " + fromFreezable.get());
+        assertTrue(fromFreezable.get().getMessage().contains("events_freezable"), fromFreezable.get().getMessage());
+        assertFalse(rt.isFrozen(), "the refused freeze left the runtime frozen");
+        // From an item of a non-freezable workqueue it waits for nothing of its own: allowed.
+        AtomicReference<Throwable> fromOther = new AtomicReference<>();
+        CountDownLatch done2 = new CountDownLatch(1);
+        rt.systemWq().queue(new Work("other-freezer", () -> {
+            try {
+                rt.freeze();
+            } catch (Throwable t) {
+                fromOther.set(t);
+            } finally {
+                done2.countDown();
+            }
+        }));
+        Bounded.await(done2);
+        assertEquals(null, fromOther.get());
+        assertTrue(rt.isFrozen());
+        rt.thaw();
+        Bounded.run("close", rt::close);
+    }
+
+    @Test
+    void aWaitingFreezeHasPluggedEveryFreezableWorkqueueAndBlocksNeitherAllocationNorThaw() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        Workqueue early = rt.allocWorkqueue("frz-early", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0);
+        Workqueue later = rt.allocWorkqueue("frz-later", EnumSet.of(WqFlag.FREEZABLE), 0);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch lateRan = new CountDownLatch(2);
+        try {
+            early.queue(new Work("long", () -> {
+                running.countDown();
+                Bounded.await(release);
+            }));
+            Bounded.await(running);
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            CountDownLatch freezeEnded = new CountDownLatch(1);
+            Thread freezer = startFreeze(rt, outcome, freezeEnded);
+            Bounded.until("the freeze waits for the long item", () -> plugged(early) && parked(freezer));
+            assertTrue(rt.isFrozen());
+            assertTrue(plugged(later), "a workqueue after the one the freeze waits on is not plugged");
+            // queue() returns with the item inactive when the limit is 0; one it let start would
+            // hold an active slot until it returned (it waits for the release).
+            later.queue(new Work("queued-while-freezing", () -> {
+                lateRan.countDown();
+                Bounded.await(release);
+            }));
+            assertEquals(0, active(later), "an item started while the runtime was freezing");
+            Workqueue[] made = new Workqueue[1];
+            Bounded.run("allocWorkqueue beside a waiting freeze", 10,
+                    () -> made[0] = rt.allocWorkqueue("frz-new", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0));
+            assertTrue(plugged(made[0]), "a workqueue allocated during a freeze starts thawed");
+            made[0].queue(new Work("on-new", lateRan::countDown));
+            assertEquals(0, active(made[0]));
+            assertEquals(1, freezeEnded.getCount(), "freeze() returned with an item in flight");
+            release.countDown();
+            Bounded.await(freezeEnded);
+            assertEquals(null, outcome.get(), "freeze() once the in-flight item finished");
+            assertEquals(2, lateRan.getCount(), "an item ran while frozen");
+            rt.thaw();
+            Bounded.await(lateRan);
+        } finally {
+            release.countDown();
+        }
+        Bounded.run("close", rt::close);
+    }
+
+    @Test
+    void closeEndsAWaitingFreeze() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        Workqueue wq = rt.allocWorkqueue("frz-close", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        wq.queue(new Work("long", () -> {
+            running.countDown();
+            Bounded.await(release);
+        }));
+        Bounded.await(running);
+        AtomicReference<Throwable> outcome = new AtomicReference<>();
+        CountDownLatch freezeEnded = new CountDownLatch(1);
+        Thread freezer = startFreeze(rt, outcome, freezeEnded);
+        Bounded.until("the freeze waits for the long item", () -> plugged(wq) && parked(freezer));
+        Thread closer = new Thread(rt::close, "closer");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            Bounded.await(freezeEnded, 10); // close() thaws first, then drains (waiting for the long item)
+        } finally {
+            release.countDown();
+        }
+        assertTrue(outcome.get() instanceof FreezeException, "freeze() ended by close(): " + outcome.get());
+        Bounded.join("close", closer);
+    }
+
+    @Test
+    void aFreezeWithATimeoutThawsAndThrowsNamingTheBusyWorkqueue() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        Workqueue wq = rt.allocWorkqueue("frz-busy", EnumSet.of(WqFlag.FREEZABLE, WqFlag.UNBOUND), 0);
+        Workqueue other = rt.allocWorkqueue("frz-other", EnumSet.of(WqFlag.FREEZABLE), 0);
+        Bounded.run("freeze of an idle runtime with no time to wait", () -> rt.freeze(java.time.Duration.ZERO));
+        assertTrue(rt.isFrozen());
+        rt.thaw();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            wq.queue(new Work("long", () -> {
+                running.countDown();
+                Bounded.await(release);
+            }));
+            Bounded.await(running);
+            FreezeException e = assertThrows(FreezeException.class, () -> rt.freeze(java.time.Duration.ofMillis(20)));
+            assertTrue(e.getMessage().contains("frz-busy") && !e.getMessage().contains("frz-other"), e.getMessage());
+            assertFalse(rt.isFrozen(), "a timed-out freeze left the runtime frozen");
+            assertFalse(plugged(other), "a timed-out freeze left a workqueue plugged");
+            CountDownLatch ran = new CountDownLatch(1);
+            other.queue(new Work("after", ran::countDown));
+            Bounded.await(ran);
+        } finally {
+            release.countDown();
+        }
+        Bounded.run("close", rt::close);
     }
 
     @Test
