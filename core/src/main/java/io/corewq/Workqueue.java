@@ -91,6 +91,8 @@ public final class Workqueue implements AutoCloseable {
     }
 
     private final Object flushLock = new Object();
+    /** Held for the whole of {@link #destroy()}: a second destroy waits for the first to finish. */
+    private final Object destroyLock = new Object();
     /** LIVE, DRAINING or DESTROYED; changed under flushLock. */
     private volatile int life = LIVE;
     private int drainDepth;
@@ -589,19 +591,24 @@ public final class Workqueue implements AutoCloseable {
             life = DRAINING;
             drainDepth++;
             try {
-                for (;;) {
-                    flushLocked();
-                    if (isIdle()) {
-                        break;
-                    }
-                    if (armed.get() > 0) {
-                        awaitTimersLocked();
-                    }
-                }
+                drainLocked();
             } finally {
                 if (--drainDepth == 0 && life == DRAINING) {
                     life = LIVE;
                 }
+            }
+        }
+    }
+
+    /** Flushes until nothing is queued, running or armed. CONTEXT: flush lock held, life DRAINING or DESTROYED. */
+    private void drainLocked() {
+        for (;;) {
+            flushLocked();
+            if (isIdle()) {
+                return;
+            }
+            if (armed.get() > 0) {
+                awaitTimersLocked();
             }
         }
     }
@@ -629,31 +636,74 @@ public final class Workqueue implements AutoCloseable {
         return armed.get() == 0 && isQueuedEmpty();
     }
 
-    /** Drains, then releases the workqueue: later queue calls throw {@link IllegalStateException}. */
+    /**
+     * Drains, then releases the workqueue: later queue calls throw {@link IllegalStateException}.
+     * A queue call that races with it either fails (the item is left free) or returns true, and
+     * then the item has run when this returns. A second, concurrent call waits for the first and
+     * returns after it.
+     */
     public void destroy() {
         checkNotFromOwnWork("destroy");
-        synchronized (flushLock) {
+        synchronized (destroyLock) { // a concurrent destroy returns only once this one is done
             if (life == DESTROYED) {
                 return;
             }
-        }
-        drain();
-        synchronized (flushLock) {
-            life = DESTROYED;
-        }
-        rt.unregister(this);
-        if (rescuer != null) {
-            rt.stopRescuer(rescuer);
-        }
-        if (unbound) {
-            synchronized (this) {
-                for (PoolWorkqueue p : all) {
-                    if (!p.dead) {
-                        p.dead = true;
-                        rt.releaseUnboundPool(p.pool);
+            FlushDependency.checkWorkqueue(this, "destroy");
+            synchronized (flushLock) {
+                // One hold from DRAINING to DESTROYED: life never goes back to LIVE in between, where
+                // a queue would pass its liveness check after the drain and be lost (found by review).
+                life = DRAINING;
+                drainDepth++;
+                try {
+                    drainLocked();
+                    life = DESTROYED;
+                    // A queue that passed its liveness check before DESTROYED may still take a ticket:
+                    // each pwq dies only with nothing in flight, else it is drained again.
+                    while (!killPwqs()) {
+                        drainLocked();
+                    }
+                } finally {
+                    if (--drainDepth == 0 && life == DRAINING) {
+                        life = LIVE; // the drain threw: still usable
                     }
                 }
             }
+            rt.unregister(this);
+            if (rescuer != null) {
+                rt.stopRescuer(rescuer);
+            }
+            if (unbound) {
+                for (PoolWorkqueue p : all) { // all dead, and all no longer changes (applyAttrs refuses, reaping skips dead ones)
+                    rt.releaseUnboundPool(p.pool);
+                }
+            }
+        }
+    }
+
+    /**
+     * Marks every pwq dead for good, or returns false when one has work in flight (or an item is
+     * armed): the caller drains again. A producer takes its ticket and then reads {@code dead}; this
+     * sets {@code dead} and then re-reads the counts (the Dekker pair of {@link #reapRetired}). So a
+     * producer either sees {@code dead}, finds the workqueue DESTROYED and gives its claim back, or
+     * its ticket is seen here and its item runs before destroy returns. Dead pwqs stay dead: their
+     * late producers fail the same way. CONTEXT: flush lock held, life DESTROYED.
+     */
+    private boolean killPwqs() {
+        if (!isIdle()) {
+            return false;
+        }
+        synchronized (this) {
+            for (PoolWorkqueue p : all) {
+                if (p.dead) {
+                    continue;
+                }
+                p.dead = true;
+                if (p.inFlightTotal() != 0) {
+                    p.dead = false;
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

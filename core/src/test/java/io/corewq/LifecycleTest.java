@@ -374,6 +374,143 @@ class LifecycleTest {
     }
 
     @Test
+    void aQueueThatRacesDestroyOfAnUnboundWorkqueueFailsOrRunsBeforeDestroyReturns() {
+        // destroy() let go of the flush lock between its drain (which set the workqueue LIVE again)
+        // and DESTROYED, then marked the pool_workqueues dead without looking at their counts and
+        // stopped the pool: a queue() that got through returned true and its item stayed pending
+        // on the stopped pool for ever (found by review). Forced here: the queue waits for the
+        // item's monitor (its claim takes a spare entry, as above) until destroy() is telling the
+        // listeners; the runtime is frozen, so an item queued in time cannot run before the
+        // pool is stopped. Either outcome is allowed; losing the item is not.
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue other = rt.allocOrderedWorkqueue("other", Set.of());
+            CountDownLatch release = new CountDownLatch(1);
+            other.queue(new Work("blocker", () -> Bounded.await(release)));
+            AtomicInteger ran = new AtomicInteger();
+            AtomicBoolean destroyReturned = new AtomicBoolean();
+            AtomicBoolean ranLate = new AtomicBoolean();
+            Work w = new Work("w", () -> {
+                ranLate.compareAndSet(false, destroyReturned.get());
+                ran.incrementAndGet();
+            });
+            other.queue(w); // inactive behind the blocker
+            assertTrue(w.cancel()); // its own entry stays queued there, stale
+            Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND, WqFlag.FREEZABLE), 0);
+            CountDownLatch removing = new CountDownLatch(1);
+            CountDownLatch finishRemoval = new CountDownLatch(1);
+            rt.addWorkqueueListener(new io.corewq.observe.WorkqueueListener() {
+                @Override
+                public void workqueueAdded(Workqueue wq) {
+                }
+
+                @Override
+                public void workqueueRemoved(Workqueue wq) {
+                    if (wq == victim) {
+                        removing.countDown();
+                        Bounded.await(finishRemoval);
+                    }
+                }
+            });
+            Bounded.run("freeze", rt::freeze);
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread queuer;
+            Thread destroyer = new Thread(() -> {
+                victim.destroy();
+                destroyReturned.set(true);
+            }, "destroyer");
+            synchronized (w) {
+                queuer = new Thread(() -> {
+                    try {
+                        outcome.set(victim.queue(w));
+                    } catch (Throwable t) {
+                        outcome.set(t);
+                    }
+                }, "queuer");
+                queuer.start();
+                Bounded.until("the queue waits for the item's monitor", () -> queuer.getState() == Thread.State.BLOCKED);
+                destroyer.start();
+                Bounded.await(removing);
+            }
+            try {
+                Bounded.join("a queue racing destroy", queuer);
+                finishRemoval.countDown();
+                rt.thaw(); // an item queued in time may need it to run
+                Bounded.join("destroy", destroyer);
+                Object o = outcome.get();
+                if (Boolean.TRUE.equals(o)) {
+                    assertEquals(1, ran.get(), "queue() returned true but its item had not run when destroy() returned: " + w + " pending=" + w.isPending());
+                    assertFalse(ranLate.get(), "the item ran after destroy() returned");
+                } else {
+                    assertTrue(o instanceof IllegalStateException && ((Throwable) o).getMessage().contains("victim"), String.valueOf(o));
+                    assertFalse(w.isPending(), "the failed queue left the item pending");
+                    release.countDown();
+                    Bounded.run("flush other", other::flush);
+                    assertTrue(other.queue(w), "the item cannot be queued again");
+                    Bounded.run("flush other", other::flush);
+                    assertEquals(1, ran.get());
+                }
+            } finally {
+                finishRemoval.countDown();
+                release.countDown(); // close() drains "other"
+            }
+        }
+    }
+
+    @Test
+    void aSecondConcurrentDestroyWaitsForTheFirstAndListenersHearOfItOnce() {
+        // A destroy() that came while another drained drained again and told the listeners a
+        // second time; one that came after the other set DESTROYED returned while the other was
+        // still telling listeners and releasing pools (found by review). Either shows here:
+        // a second workqueueRemoved, or the second call ending while the first is held in it.
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND), 0);
+            AtomicInteger removed = new AtomicInteger();
+            CountDownLatch removing = new CountDownLatch(1);
+            CountDownLatch finishRemoval = new CountDownLatch(1);
+            rt.addWorkqueueListener(new io.corewq.observe.WorkqueueListener() {
+                @Override
+                public void workqueueAdded(Workqueue wq) {
+                }
+
+                @Override
+                public void workqueueRemoved(Workqueue wq) {
+                    if (wq == victim) {
+                        removed.incrementAndGet();
+                        removing.countDown();
+                        Bounded.await(finishRemoval);
+                    }
+                }
+            });
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
+            victim.queue(new Work("long", () -> {
+                running.countDown();
+                Bounded.await(go);
+            }));
+            Bounded.await(running);
+            Thread first = new Thread(victim::destroy, "first-destroy");
+            first.start();
+            Bounded.until("the first destroy drains", () -> first.getState() == Thread.State.WAITING);
+            Thread second = new Thread(victim::destroy, "second-destroy");
+            second.start();
+            Bounded.until("the second destroy waits", () -> second.getState() == Thread.State.BLOCKED);
+            go.countDown();
+            try {
+                Bounded.await(removing); // one of them tells the listeners, and is held there
+                Bounded.until("the other destroy waits, has returned, or tells the listeners too",
+                        () -> removed.get() > 1 || !first.isAlive() || !second.isAlive()
+                                || first.getState() == Thread.State.BLOCKED || second.getState() == Thread.State.BLOCKED);
+                assertTrue(first.isAlive() && second.isAlive(), "a destroy() returned while the other was still telling the listeners");
+            } finally {
+                finishRemoval.countDown();
+            }
+            Bounded.join("both destroys", first, second);
+            assertEquals(1, removed.get(), "listeners were told of the destroy more than once");
+            assertTrue(victim.isDestroyed());
+        }
+    }
+
+    @Test
     void aMillionDistinctItemsFromTwoProducersRunExactlyOnceAndThreadsAreGoneAfterClose() {
         java.util.Set<Thread> before = Bounded.corewqThreadSet();
         int n = 1_000_000;

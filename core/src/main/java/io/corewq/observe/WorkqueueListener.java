@@ -9,7 +9,8 @@ import io.corewq.Workqueue;
  * after they were set up get their MBean or meters too.
  *
  * <p>CONTEXT: called by the engine on the thread that allocates or destroys the workqueue, outside
- * the engine's locks. Implementations must be quick, must be idempotent (a workqueue may be
+ * the engine's locks (a destroy holds only that workqueue's destroy lock, so a concurrent destroy of
+ * it returns after the listeners have). Implementations must be quick, must be idempotent (a workqueue may be
  * announced twice when an observer is set up while it is being allocated) and must not throw.
  */
 public interface WorkqueueListener {
