@@ -48,7 +48,8 @@ final class PoolWorkqueue {
     private static final int C0_SHIFT = 1;
     private static final int C1_SHIFT = 26;
     private static final int ACTIVE_SHIFT = 51;
-    private static final long COUNT_MASK = (1L << 25) - 1;
+    /** The most in-flight instances of one color (package-private for the overflow test). */
+    static final long COUNT_MASK = (1L << 25) - 1;
     private static final long ACTIVE_MASK = (1L << 13) - 1;
     private static final long ACTIVE_UNIT = 1L << ACTIVE_SHIFT;
 
@@ -429,6 +430,22 @@ final class PoolWorkqueue {
             long w = word;
             if (WORD.compareAndSet(this, w, w ^ 1L)) {
                 return (int) (w & 1);
+            }
+        }
+    }
+
+    /**
+     * Tests only (nothing in the engine calls it): takes {@code n} color tickets of the current
+     * color, or gives them back when negative, with no entry behind them, so a test reaches the
+     * in-flight limit ({@link #COUNT_MASK}) without queueing 33 M items. Returns that color.
+     * CONTEXT: no flush in progress (the color must not flip between taking and giving back).
+     */
+    int phantomTickets(long n) {
+        for (;;) {
+            long w = word;
+            int color = (int) (w & 1);
+            if (WORD.compareAndSet(this, w, w + n * unit(color))) {
+                return color;
             }
         }
     }

@@ -370,7 +370,16 @@ public final class Workqueue implements AutoCloseable {
         w.liveEntry = n;
         for (;;) {
             n.pwq = pwq;
-            if (pwq.enqueue(n)) {
+            boolean queued;
+            try {
+                queued = pwq.enqueue(n);
+            } catch (IllegalStateException tooMany) {
+                // the in-flight count of the pwq is full (it took no ticket): give the claim back, so
+                // the refused item is free rather than pending for ever (found by review)
+                w.abandonClaim(n, (int) claim);
+                throw tooMany;
+            }
+            if (queued) {
                 return;
             }
             if (life == DESTROYED) {
@@ -389,8 +398,8 @@ public final class Workqueue implements AutoCloseable {
         try {
             insert(dw, seq, pwqFor(c));
         } catch (IllegalStateException e) {
-            // armed by a call that raced with destroy(); the item is not pending any more
-            rt.log.error("corewq: {} fired after workqueue {} was destroyed; it does not run", dw, name);
+            // armed by a call that raced with destroy(), or too many in flight; the item is not pending any more
+            rt.log.error("corewq: {} fired but could not be queued ({}); it does not run", dw, e.getMessage());
         }
     }
 

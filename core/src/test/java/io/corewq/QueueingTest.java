@@ -286,6 +286,38 @@ class QueueingTest extends RuntimeTestBase {
     }
 
     @Test
+    void anItemRefusedBecauseItsPoolWorkqueueHasTooManyInFlightIsLeftFree() {
+        // pwq.enqueue threw its in-flight overflow after the PENDING claim, and the claim was kept:
+        // the refused item stayed pending for ever and no workqueue could take it again (found by
+        // review). 33.5 M queued items are too many for a test: phantom tickets fill the count.
+        Workqueue wq = rt.allocOrderedWorkqueue("deep", Set.of());
+        PoolWorkqueue pwq = wq.all[0];
+        long phantom = PoolWorkqueue.COUNT_MASK - pwq.inFlight(pwq.phantomTickets(0));
+        pwq.phantomTickets(phantom);
+        AtomicInteger runs = new AtomicInteger();
+        Work w = new Work("refused", runs::incrementAndGet);
+        DelayedWork dw = new DelayedWork("re-armed", runs::incrementAndGet);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> wq.queue(w));
+            assertTrue(e.getMessage().contains("deep") && e.getMessage().contains("in flight"), e.getMessage());
+            assertFalse(w.isPending(), "the item refused with an exception is left pending");
+            assertTrue(wq.queueDelayed(dw, java.time.Duration.ofHours(1)));
+            assertThrows(IllegalStateException.class, () -> wq.modDelayed(dw, java.time.Duration.ZERO));
+            assertFalse(dw.isPending(), "the delayed item refused with an exception is left pending");
+        } finally {
+            pwq.phantomTickets(-phantom);
+        }
+        Workqueue other = rt.allocWorkqueue("other", Set.of(), 0);
+        assertTrue(other.queue(w), "the refused item cannot be queued elsewhere");
+        assertTrue(wq.queue(dw), "the refused delayed item cannot be queued again");
+        Bounded.run("flush", () -> {
+            other.flush();
+            wq.flush();
+        });
+        assertEquals(2, runs.get());
+    }
+
+    @Test
     void exceptionsGoToTheHandlerAreCountedAndTheWorkerCarriesOn() {
         rt.close();
         AtomicInteger handled = new AtomicInteger();
