@@ -10,6 +10,9 @@ package io.corewq;
  *       active slot of that pool_workqueue is held by the caller or by items that themselves wait
  *       for such items (ordered workqueues and max_active 1 are the simplest case): the target can
  *       only start after the caller finishes;</li>
+ *   <li>on an ordered workqueue, the target is pending, not yet activated, on a pool_workqueue newer
+ *       than the caller's (made by an attribute change): it stays plugged until the caller's
+ *       pool_workqueue has emptied and died, so it too can only start after the caller finishes;</li>
  *   <li>the caller runs an item of a MEM_RECLAIM workqueue and would wait for work of a workqueue
  *       without MEM_RECLAIM (the rescuer's forward-progress guarantee would be lost).</li>
  * </ul>
@@ -36,7 +39,20 @@ final class FlushDependency {
                     + " is " + op + "ing !WQ_MEM_RECLAIM " + theirs.wq.name() + ":" + target.name()
                     + " (the rescuer could not guarantee progress)");
         }
-        if (theirs != mine || !target.isPending() || entry.activated || !isLive(target, entry)) {
+        if (theirs != mine) {
+            // An ordered workqueue runs only its oldest pwq; one made by applyAttrs stays plugged until
+            // every older one has died, and the caller's cannot die before the caller finishes (found
+            // by review: the flush hung, and close() with it).
+            if (theirs != null && theirs.wq == mine.wq && mine.wq.ordered && !entry.activated
+                    && isLive(target, entry) && isNewer(theirs, mine)) {
+                throw new IllegalStateException(op + "() of work " + target.name() + " from inside work " + me.current.name()
+                        + " would deadlock: on ordered workqueue " + mine.wq.name() + " " + target.name()
+                        + " waits on a newer pool_workqueue (attributes changed), which can only start after "
+                        + me.current.name() + " finishes");
+            }
+            return;
+        }
+        if (!target.isPending() || entry.activated || !isLive(target, entry)) {
             return;
         }
         // every active slot of our pwq held by a waiter on an inactive item of it?
@@ -61,6 +77,20 @@ final class FlushDependency {
                     + " would deadlock: on workqueue " + mine.wq.name() + " (max_active " + mine.limit() + ") "
                     + target.name() + " can only start after " + me.current.name() + " finishes");
         }
+    }
+
+    /** Whether {@code p} comes after {@code q} in their workqueue's pwqs (oldest first, see {@code Workqueue.all}). */
+    private static boolean isNewer(PoolWorkqueue p, PoolWorkqueue q) {
+        PoolWorkqueue[] all = q.wq.all; // one snapshot
+        int qi = -1;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == q) {
+                qi = i;
+            } else if (all[i] == p) {
+                return qi >= 0;
+            }
+        }
+        return false;
     }
 
     private static boolean isLive(Work w, Node entry) {

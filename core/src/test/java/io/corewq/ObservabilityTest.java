@@ -164,6 +164,52 @@ class ObservabilityTest {
     }
 
     @Test
+    void flushingAnItemQueuedBehindTheCallerOnAnOrderedWorkqueueAfterAnAttributeChangeThrows() {
+        // After applyAttrs an item queued behind the caller waits on the new pool_workqueue, which
+        // stays plugged until the caller's old one dies. The check only looked at the caller's own
+        // pool_workqueue, so the flush hung for ever, and close() with it (found by review).
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue ordered = rt.allocOrderedWorkqueue("ord", Set.of());
+            java.util.concurrent.atomic.AtomicInteger behindRuns = new java.util.concurrent.atomic.AtomicInteger();
+            Work behind = new Work("behind", behindRuns::incrementAndGet);
+            AtomicReference<Throwable> err = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            Work caller = new Work("caller", () -> {
+                try {
+                    ordered.applyAttrs(WqAttrs.defaults().cpumask(CpuSet.of(1)));
+                    assertTrue(ordered.queue(behind)); // onto the new pool_workqueue, plugged behind this one
+                    behind.flush();
+                } catch (Throwable t) {
+                    err.set(t);
+                } finally {
+                    done.countDown();
+                }
+            });
+            assertTrue(ordered.queue(caller));
+            try {
+                Bounded.await(done);
+            } finally {
+                if (done.getCount() != 0) {
+                    behind.cancel(); // the flush would wait for ever: let it (and close()) return
+                }
+            }
+            Throwable t = err.get();
+            assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+            assertTrue(t.getMessage().contains("behind") && t.getMessage().contains("caller") && t.getMessage().contains("ord"), t.getMessage());
+            Bounded.run("flush behind", behind::flush);
+            assertEquals(1, behindRuns.get());
+            // Not ordered: the new pool_workqueue has an active slot of its own, so the flush is fine.
+            Workqueue single = rt.allocWorkqueue("single", EnumSet.of(WqFlag.UNBOUND), 1);
+            Work beside = new Work("beside", () -> { });
+            assertEquals(null, runInside(single, () -> {
+                single.applyAttrs(WqAttrs.defaults().cpumask(CpuSet.of(1)));
+                single.queue(beside);
+                beside.flush();
+            }));
+        }
+    }
+
+    @Test
     void flushingAnInactiveItemOfAnExhaustedPwqThrows() {
         try (CpuRuntime rt = CpuRuntime.builder().cpus(CpuSet.of(0)).build()) {
             Workqueue one = rt.allocWorkqueue("one", Set.of(), 1);
