@@ -141,6 +141,15 @@ final class ConcurrencyMonitor implements Runnable {
             // Work waits on the worklist, a due timer, or inactive entries behind the slots of the
             // carrier's batched retires (only a hand-off flushes those while the carrier is in an item).
             boolean pending = !p.worklist.isEmpty() || p.timer != null && p.timer.isDue(now) || p.batchHoldsBackWork();
+            // Only the carrier services its CPU's timer, between items (every 64 while it streams)
+            // and when idle: behind a stream of items of a few ms, or one long item, a due item
+            // was hundreds of ms late, even one aimed at an idle pool (found by review,
+            // 2026-11-22). A timer left due for a whole period is fired here, as the kernel's
+            // timers fire whatever its workers do.
+            CpuTimer t = p.timer;
+            if (t != null && t.isDue(now - rt.monitorPeriodNanos)) {
+                t.runExpired(now);
+            }
             Worker h = p.holder;
             if (h == null) {
                 if (pending) {

@@ -30,7 +30,19 @@ final class CpuTimer {
     private int size;
     /** Written under lock, read lock-free by the carrier: the earliest deadline, MAX_VALUE if none. */
     private volatile long nextDeadline = Long.MAX_VALUE;
-    /** Carrier only: scratch for expired items. */
+    /** CAS 0 -> 1 by the thread that fires due items, which alone uses the batch arrays below. */
+    private volatile int servicing;
+    private static final java.lang.invoke.VarHandle SERVICING;
+
+    static {
+        try {
+            SERVICING = java.lang.invoke.MethodHandles.lookup().findVarHandle(CpuTimer.class, "servicing", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The {@link #servicing} thread only: scratch for expired items. */
     private final DelayedWork[] batch = new DelayedWork[256];
     private final int[] batchSeq = new int[256];
     private final Workqueue[] batchWq = new Workqueue[256];
@@ -196,9 +208,12 @@ final class CpuTimer {
     }
 
     /**
-     * Queues every item whose deadline has passed.
+     * Queues every item whose deadline has passed (up to a batch; the rest on the next call).
      *
-     * <p>CONTEXT: the carrier of this CPU (any thread is safe; only the carrier calls it).
+     * <p>CONTEXT: any thread: the CPU's carrier, a worker that held its slot, the monitor (a timer
+     * left due for a period, a vacant pool before its mayday). One at a time services the timer
+     * ({@link #servicing}); a caller that finds it taken returns 0, and the servicer, or the next
+     * caller, fires what is left.
      *
      * @return how many items were fired
      */
@@ -207,6 +222,21 @@ final class CpuTimer {
         if (next == Long.MAX_VALUE || now - next < 0) {
             return 0;
         }
+        // The batch arrays are filled under the lock and emptied outside it: two servicers at once
+        // overwrote each other's entries, and the items lost were left PENDING with no timer, for
+        // ever (found by review, 2026-11-22: a revoked carrier, the new one and the monitor).
+        if (!SERVICING.compareAndSet(this, 0, 1)) {
+            return 0;
+        }
+        try {
+            return fireDue(now);
+        } finally {
+            SERVICING.setRelease(this, 0);
+        }
+    }
+
+    /** CONTEXT: holds {@link #servicing}. */
+    private int fireDue(long now) {
         int n = 0;
         synchronized (this) {
             while (size > 0 && heap[0].deadline - now <= 0 && n < batch.length) {

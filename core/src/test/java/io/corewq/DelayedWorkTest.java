@@ -23,6 +23,70 @@ class DelayedWorkTest extends RuntimeTestBase {
     }
 
     @Test
+    void twoThreadsFiringOneCpusTimerAtOnceLoseNoItem() {
+        // The timer's batch arrays were filled under its lock and emptied outside it: a second
+        // servicer (a revoked carrier and its successor, the monitor) overwrote entries, and the
+        // items lost stayed PENDING with no timer for ever (found by review, 2026-11-22). Here
+        // the test thread fires CPU 1's timer, as the monitor does, beside CPU 1's carrier.
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue q = r.allocWorkqueue("timers", Set.of(), 0);
+            CpuTimer timer = r.cpu(1).timer;
+            int rounds = 300;
+            int per = 256;
+            java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(rounds * per);
+            AtomicLong total = new AtomicLong();
+            for (int round = 0; round < rounds; round++) {
+                for (int j = 0; j < per; j++) {
+                    int k = round * per + j;
+                    q.queueDelayedOn(1, new DelayedWork(() -> {
+                        runs.incrementAndGet(k);
+                        total.incrementAndGet();
+                    }), 30, TimeUnit.MICROSECONDS);
+                }
+                long due = System.nanoTime() + 30_000;
+                while (System.nanoTime() - due < 0) {
+                    Thread.onSpinWait(); // until the deadlines pass: then both fire at once
+                }
+                timer.runExpired(System.nanoTime());
+            }
+            Bounded.until("every delayed item ran (" + total.get() + " of " + rounds * per + ")", () -> total.get() == (long) rounds * per);
+            for (int i = 0; i < rounds * per; i++) {
+                assertEquals(1, runs.get(i), "item " + i + " ran " + runs.get(i) + " times");
+            }
+            assertEquals(0, q.stats().armed());
+        }
+    }
+
+    @Test
+    void aDueTimerFiresWhileItsCpusCarrierRunsOneLongItem() {
+        // Only the carrier serviced its CPU's timer, between items: a due item (here for the
+        // CPU's idle high-priority pool) waited for the carrier's long item to end (found by
+        // review, 2026-11-22). The monitor now fires a timer left due for a whole period. The
+        // long item spins until the delayed item ran, so on the old code it never ends.
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).hogThreshold(Duration.ofHours(1))
+                .monitorPeriod(Duration.ofMillis(1)).build()) {
+            Workqueue normal = r.allocWorkqueue("long", Set.of(), 0);
+            Workqueue high = r.allocWorkqueue("high", java.util.EnumSet.of(WqFlag.HIGHPRI), 0);
+            CountDownLatch fired = new CountDownLatch(1);
+            CountDownLatch longRunning = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean sawIt = new java.util.concurrent.atomic.AtomicBoolean();
+            normal.queueOn(0, new Work("long", () -> {
+                longRunning.countDown();
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(Bounded.DEFAULT_SECONDS);
+                while (fired.getCount() > 0 && System.nanoTime() - end < 0) {
+                    Thread.onSpinWait(); // CPU-bound and below the hog threshold: never revoked
+                }
+                sawIt.set(fired.getCount() == 0);
+            }));
+            Bounded.await(longRunning);
+            high.queueDelayedOn(0, new DelayedWork("due", fired::countDown), Duration.ofMillis(2));
+            Bounded.await(fired);
+            Bounded.run("flush", normal::flush);
+            assertTrue(sawIt.get(), "the delayed item ran only after the long item");
+        }
+    }
+
+    @Test
     void aDelayedItemNeverFiresBeforeItsDelay() {
         int n = 200;
         CountDownLatch done = new CountDownLatch(n);
