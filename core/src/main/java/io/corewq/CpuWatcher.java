@@ -35,8 +35,12 @@ final class CpuWatcher implements Runnable {
     private Path lastCpuset;
     /** Watcher thread only: the buffer {@link #readSmall} reads into (grown if a file needs it). */
     private byte[] buf = new byte[4096];
-    /** Watcher thread only: CPUs this watcher took offline, with the cause. */
-    private final Map<Integer, String> offlinedByOs = new HashMap<>();
+    /** Watcher thread only: CPUs this watcher took offline, with the cause and the transition count it left. */
+    private final Map<Integer, Claim> offlinedByOs = new HashMap<>();
+
+    /** A CPU the watcher took offline: why, and the CPU's hotplug transition count right after. */
+    private record Claim(String cause, long transitions) {
+    }
     private final Thread thread;
     private volatile boolean stop;
     private volatile boolean poked;
@@ -168,6 +172,15 @@ final class CpuWatcher implements Runnable {
         CpuSet affinity = status == null ? null : CpuSelection.cpusAllowedOf(status);
         CpuSet cpuset = read(findCpuset()); // re-resolved each time: the process may move between cgroups
         CpuSet sys = read(sysOnline);
+        apply(sys, cpuset, affinity);
+    }
+
+    /**
+     * Follows what the OS allows ({@code null}: unknown): offlines each online CPU it excludes, and
+     * brings back a CPU this watcher took offline once the OS allows it again, unless somebody
+     * else onlined or offlined it since. CONTEXT: the watcher thread (tests call it directly).
+     */
+    void apply(CpuSet sys, CpuSet cpuset, CpuSet affinity) {
         boolean changed = false;
         for (int cpu : rt.cpus()) {
             String cause = null;
@@ -184,21 +197,21 @@ final class CpuWatcher implements Runnable {
                     continue;
                 }
                 try {
-                    if (rt.hotplug().offline(cpu, cause)) {
-                        offlinedByOs.put(cpu, cause);
+                    long transitions = rt.hotplug().offlineCounted(cpu, cause);
+                    if (transitions >= 0) {
+                        offlinedByOs.put(cpu, new Claim(cause, transitions));
                         changed = true;
                     }
                 } catch (RuntimeException e) {
                     rt.log.error("corewq: could not offline CPU {} ({})", cpu, cause, e);
                 }
             } else if (cause == null && !rt.isOnline(cpu) && offlinedByOs.containsKey(cpu)) {
-                String back = offlinedByOs.get(cpu);
+                Claim claim = offlinedByOs.remove(cpu);
                 try {
-                    if (rt.hotplug().online(cpu, back)) {
-                        offlinedByOs.remove(cpu);
-                        changed = true;
-                    }
+                    // false: somebody else onlined or offlined the CPU since; their word stands
+                    changed |= rt.hotplug().onlineIfUnchanged(cpu, claim.cause(), claim.transitions());
                 } catch (RuntimeException e) {
+                    offlinedByOs.put(cpu, claim); // tried again on the next pass
                     rt.log.error("corewq: could not online CPU {}", cpu, e);
                 }
             }

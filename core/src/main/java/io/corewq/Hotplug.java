@@ -48,10 +48,17 @@ public final class Hotplug {
     private final List<Consumer<HotplugEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong offlineOps = new AtomicLong();
     private final AtomicLong onlineOps = new AtomicLong();
+    /**
+     * Under this monitor: per CPU id, the offlines and onlines done so far. The CPU watcher brings
+     * back only a CPU whose count is still the one its own offline left: a CPU that somebody else
+     * onlined or offlined since is theirs ({@link #onlineIfUnchanged}).
+     */
+    private final long[] transitions;
     /** The thread inside a hotplug operation, for the reentrancy check. */
     private volatile Thread operating;
 
     Hotplug(CpuRuntime rt) {
+        this.transitions = new long[rt.cpus().last() + 1];
         this.rt = rt;
     }
 
@@ -235,6 +242,32 @@ public final class Hotplug {
         return online(cpu, "api");
     }
 
+    /**
+     * The CPU watcher's offline: as {@link #offline(int, String)}, returning the CPU's transition
+     * count after it, or -1 if the CPU was offline already.
+     */
+    long offlineCounted(int cpu, String cause) {
+        rt.checkCpu(cpu);
+        checkNotReentrant("offline");
+        synchronized (this) {
+            return offlineLocked(cpu, cause) ? transitions[cpu] : -1L;
+        }
+    }
+
+    /**
+     * The CPU watcher's online of a CPU it took offline: only if nobody has onlined or offlined it
+     * since ({@code transitions}, from {@link #offlineCounted}); false otherwise. (The watcher
+     * brought back a CPU that the user had onlined and offlined again in between; found by review,
+     * 2026-11-22.)
+     */
+    boolean onlineIfUnchanged(int cpu, String cause, long transitionsThen) {
+        rt.checkCpu(cpu);
+        checkNotReentrant("online");
+        synchronized (this) {
+            return transitions[cpu] == transitionsThen && onlineLocked(cpu, cause);
+        }
+    }
+
     /** As {@link #offline(int)}, recording {@code cause} in the event (e.g. {@code "jmx"}). */
     public boolean offline(int cpu, String cause) {
         Objects.requireNonNull(cause, "cause is null");
@@ -276,6 +309,7 @@ public final class Hotplug {
                 t.park(cpu);
             }
             offlineOps.incrementAndGet();
+            transitions[cpu]++;
             emit(new HotplugEvent(cpu, false, cause, pending, System.nanoTime() - t0));
             return true;
         } finally {
@@ -324,6 +358,7 @@ public final class Hotplug {
                 }
             }
             onlineOps.incrementAndGet();
+            transitions[cpu]++;
             emit(new HotplugEvent(cpu, true, cause, 0, System.nanoTime() - t0));
             return true;
         } finally {

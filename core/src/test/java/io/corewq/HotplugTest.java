@@ -321,6 +321,25 @@ class HotplugTest {
     }
 
     @Test
+    void theCpuWatcherBringsBackOnlyACpuThatNobodyElseOnlinedOrOfflinedSinceItTookItAway() {
+        // The watcher brought back a CPU that the user had onlined and offlined again meanwhile
+        // (found by review, 2026-11-22). apply() is the watcher's pass over what the OS allows.
+        try (CpuRuntime r = CpuRuntime.builder().logicalCpus(2).followOsCpus(Duration.ZERO).build()) {
+            CpuWatcher watcher = new CpuWatcher(r, 1); // never started: the test makes its passes
+            watcher.apply(null, null, CpuSet.of(0)); // the OS takes CPU 1 (an affinity change)
+            assertFalse(r.isOnline(1));
+            watcher.apply(null, null, CpuSet.range(0, 2)); // and gives it back
+            assertTrue(r.isOnline(1), "the watcher brings back a CPU it took away");
+            watcher.apply(null, null, CpuSet.of(0));
+            assertFalse(r.isOnline(1));
+            r.hotplug().online(1); // the user's own changes in between
+            r.hotplug().offline(1);
+            watcher.apply(null, null, CpuSet.range(0, 2));
+            assertFalse(r.isOnline(1), "the user's last word was offline(1)");
+        }
+    }
+
+    @Test
     void aFirstOnlineWhoseCarriersCannotBeStartedFailsCleanlyAndTheNextOneStartsThem() {
         // Cpu.start() marked the CPU started before creating its carriers: a failed first online
         // threw a bare IllegalStateException, and the next online brought the CPU up with no
