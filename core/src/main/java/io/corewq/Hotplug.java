@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * <h2>Going down ({@link #offline})</h2>
  * <pre>
  *   ONLINE ──teardown states, last first, on the CPU (still pinned)──> [failure: startups re-run, stays ONLINE]
+ *          ──per-CPU threads parked (the CPU still online)
  *          ──write lock: mark offline, pools DISASSOCIATED, redirect, timers moved──> OFFLINE
- *          ──per-CPU threads parked; carriers drain the pools unpinned, then park
+ *          ──carriers drain the pools unpinned, then park
  * </pre>
  * Pending work is not moved item by item: the CPU's pools (worklists and the inactive lists of
  * their pool_workqueues) are adopted whole by their own workers, which lose their pinning, are
@@ -304,10 +305,14 @@ public final class Hotplug {
                     throw failure("teardown of state " + s.name + " failed on CPU " + cpu + "; the CPU stays online", t);
                 }
             }
-            long pending = rt.flipOffline(c);
+            // Per-CPU threads park while the CPU is still online and they are pinned to it, as the
+            // kernel parks its smpboot threads before the CPU goes: parked after the flip, a
+            // thread's function could start on a CPU already marked offline (found by review,
+            // 2026-11-22).
             for (PerCpuThreads t : threads) {
                 t.park(cpu);
             }
+            long pending = rt.flipOffline(c);
             offlineOps.incrementAndGet();
             transitions[cpu]++;
             emit(new HotplugEvent(cpu, false, cause, pending, System.nanoTime() - t0));
