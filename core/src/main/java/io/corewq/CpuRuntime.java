@@ -694,20 +694,22 @@ public final class CpuRuntime implements AutoCloseable {
 
     /**
      * Runs {@code fn} on every online CPU (on the system workqueue) and waits for all. As the
-     * kernel's {@code schedule_on_each_cpu}, it holds the hotplug read lock throughout: no CPU goes
-     * offline or comes online between the choice of CPUs and the last {@code fn}'s end, so
-     * {@code fn} runs exactly once on each CPU online for the whole call, pinned there. (Without it
-     * a CPU onlined meanwhile was missed, and an offlined one ran {@code fn} unpinned after its
-     * teardown; found by review, 2026-11-22.) So {@code fn} must not offline or online a CPU (that
-     * throws), and should not take {@link #cpusReadLock()} itself: with a writer waiting, a second
-     * reader on a worker waits behind it, as in the kernel.
+     * kernel's {@code schedule_on_each_cpu} under {@code cpus_read_lock}, no CPU goes offline or
+     * comes online from the choice of CPUs to the last {@code fn}'s end, so {@code fn} runs exactly
+     * once on each CPU online for the whole call, pinned there. (Without that a CPU onlined
+     * meanwhile was missed, and an offlined one ran {@code fn} unpinned after its teardown; found
+     * by review, 2026-11-22.) It excludes whole hotplug operations, not only the flip: an offline
+     * parks the CPU's per-CPU threads before its flip, and an {@code fn} that handed work to its
+     * CPU's per-CPU thread and waited for it would wait for ever behind an offline holding the read
+     * lock's writer side back. From a hotplug callback, or with {@link #cpusReadLock()} held, it
+     * relies on what the caller holds. {@code fn} must not offline or online a CPU itself.
      *
      * @throws RuntimeException the first exception {@code fn} threw, others suppressed in it
      */
     public void scheduleOnEachCpu(Runnable fn) {
         Objects.requireNonNull(fn, "function is null");
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        try (HotplugLock.Guard g = cpusReadLock()) {
+        Runnable each = () -> {
             List<Work> items = new ArrayList<>();
             for (int c : onlineCpus()) {
                 Work w = new Work("scheduleOnEachCpu", () -> {
@@ -723,6 +725,11 @@ public final class CpuRuntime implements AutoCloseable {
             for (Work w : items) {
                 w.flush();
             }
+        };
+        if (hotplugLock.isHeldByCurrentThread() || hotplug.inOperationOrCallback()) {
+            each.run(); // no flip can happen: the caller's read lock, or the operation, excludes it
+        } else {
+            hotplug.excludingOperations(each);
         }
         rethrowFirst(errors);
     }

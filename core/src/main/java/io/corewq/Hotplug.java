@@ -382,6 +382,24 @@ public final class Hotplug {
         }
     }
 
+    /**
+     * Runs {@code r} with no offline or online in progress or starting: under the monitor that
+     * serialises them, from the first teardown to the last startup. The caller must not be in a
+     * hotplug operation or callback ({@link #inOperationOrCallback}: the operation excludes the
+     * others already, and a callback would wait for its own operation).
+     */
+    void excludingOperations(Runnable r) {
+        synchronized (this) {
+            r.run();
+        }
+    }
+
+    /** Whether the caller is the thread running an offline/online, or runs one of its callbacks. */
+    boolean inOperationOrCallback() {
+        Worker w = Worker.current(rt);
+        return operating == Thread.currentThread() || w != null && w.hotplugCallback;
+    }
+
     private void checkNotReentrant(String op) {
         Thread t = operating;
         Worker w = Worker.current(rt);

@@ -364,8 +364,68 @@ class HotplugTest {
         }
     }
 
+    /** Waits until {@code op} waits for a hotplug operation's lock (the controller's monitor or the write lock), or has finished. */
+    private static void awaitHotplugWaitingOrDone(Thread op) {
+        Bounded.until(op.getName() + " waits for the hotplug controller or the write lock, or has finished",
+                () -> !op.isAlive() || op.getState() == Thread.State.BLOCKED || java.util.Arrays.stream(op.getStackTrace())
+                        .anyMatch(f -> f.getClassName().equals(HotplugLock.class.getName()) && f.getMethodName().equals("writeLock")));
+    }
+
     @Test
-    void scheduleOnEachCpuHoldsTheReadLockSoNoCpuComesOrGoesUntilItReturns() {
+    void scheduleOnEachCpuWhoseFnWaitsForItsCpusPerCpuThreadCompletesBesideAnOffline() {
+        // With scheduleOnEachCpu holding only the read lock, an offline parked CPU 1's per-CPU
+        // thread and then waited for the write lock, while fn on CPU 1 waited for that thread:
+        // a deadlock that stopped every later hotplug operation (found by review, 2026-11-22).
+        AtomicBoolean request = new AtomicBoolean();
+        CountDownLatch ack = new CountDownLatch(1);
+        try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
+            @Override
+            public String name() {
+                return "helperd";
+            }
+
+            @Override
+            public boolean shouldRun(int cpu) {
+                return cpu == 1 && request.get();
+            }
+
+            @Override
+            public void run(int cpu) {
+                request.set(false);
+                ack.countDown();
+            }
+        })) {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean acked = new AtomicBoolean();
+            Thread each = new Thread(() -> rt.scheduleOnEachCpu(() -> {
+                if (CpuRuntime.currentCpu() != 1) {
+                    return;
+                }
+                entered.countDown();
+                Bounded.await(go);
+                request.set(true);
+                pt.wake(1); // hand work to CPU 1's per-CPU thread and wait for it
+                try {
+                    acked.set(ack.await(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }), "each");
+            each.start();
+            Bounded.await(entered);
+            Thread offliner = new Thread(() -> hp.offline(1), "offliner");
+            offliner.start();
+            awaitHotplugWaitingOrDone(offliner);
+            go.countDown();
+            Bounded.join("scheduleOnEachCpu and offline", each, offliner);
+            assertTrue(acked.get(), "fn's hand-off to CPU 1's per-CPU thread was never served");
+            assertFalse(rt.isOnline(1));
+        }
+    }
+
+    @Test
+    void noCpuComesOrGoesWhileScheduleOnEachCpuRuns() {
         // It took a snapshot of the online CPUs and held no lock: a CPU onlined meanwhile was
         // missed, and one offlined ran fn unpinned after its teardown (found by review, 2026-11-22).
         hp.offline(1);
@@ -381,9 +441,7 @@ class HotplugTest {
         Bounded.await(entered); // fn runs on CPUs 0, 2 and 3
         Thread onliner = new Thread(() -> hp.online(1), "onliner");
         onliner.start();
-        Bounded.until("a hotplug operation waits for the read lock, or has finished",
-                () -> !onliner.isAlive() || java.util.Arrays.stream(onliner.getStackTrace())
-                        .anyMatch(f -> f.getClassName().equals(HotplugLock.class.getName()) && f.getMethodName().equals("writeLock")));
+        awaitHotplugWaitingOrDone(onliner);
         assertFalse(rt.isOnline(1), "CPU 1 came online while scheduleOnEachCpu ran");
         release.countDown();
         Bounded.join("scheduleOnEachCpu and online", each, onliner);
