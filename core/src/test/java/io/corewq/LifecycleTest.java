@@ -333,6 +333,40 @@ class LifecycleTest {
     }
 
     @Test
+    void aDelayedQueueThatRacesDestroyThrowsAndLeavesTheItemFree() {
+        // Arming takes no pool_workqueue ticket, so destroy's re-check did not see it: a
+        // queueDelayed that passed its liveness check before destroy() returned true, and its
+        // item fired into dead pool_workqueues and never ran (found by review, 2026-11-22). The
+        // queuer is held on the CPU's timer monitor, past its liveness check, while destroy runs.
+        try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
+            Workqueue victim = rt.allocWorkqueue("victim", Set.of(), 0);
+            AtomicBoolean ran = new AtomicBoolean();
+            DelayedWork dw = new DelayedWork("late", () -> ran.set(true));
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            CpuTimer timer = rt.cpu(0).timer;
+            Thread queuer;
+            synchronized (timer) {
+                queuer = new Thread(() -> {
+                    try {
+                        outcome.set(victim.queueDelayedOn(0, dw, 1, java.util.concurrent.TimeUnit.MILLISECONDS));
+                    } catch (RuntimeException e) {
+                        outcome.set(e);
+                    }
+                }, "queuer");
+                queuer.start();
+                Bounded.until("the queuer waits for the timer", () -> queuer.getState() == Thread.State.BLOCKED);
+                Bounded.run("destroy", victim::destroy);
+            }
+            Bounded.join("queuer", queuer);
+            Object o = outcome.get();
+            assertTrue(o instanceof IllegalStateException && ((Exception) o).getMessage().contains("victim"), String.valueOf(o));
+            assertFalse(dw.isPending(), "the refused item is left free");
+            assertFalse(ran.get());
+            assertEquals(0, victim.stats().armed());
+        }
+    }
+
+    @Test
     void aQueueThatRacesDestroyThrowsAndLeavesTheItemFree() {
         // queue() passed its liveness check, then destroy() ran to the end: the queue retried on
         // dead pool_workqueues for ever at 100% CPU, holding PENDING (found by review, 2026-11-22).
