@@ -103,6 +103,12 @@ public final class CpuRuntime implements AutoCloseable {
      * move was ended by a thaw.
      */
     private volatile long thaws;
+    /**
+     * Under freezeLock: close() has begun. A freeze then refuses: one that started after close's
+     * thaw plugged the freezable workqueues close had not destroyed yet, and close waited for ever
+     * in their drain (found by review, 2026-11-22).
+     */
+    private boolean closingForFreeze;
     private volatile boolean closed;
 
     /** Immutable: logical CPUs (torture, tests): ids 0..k-1 sharing the machine's cores, unpinned. */
@@ -801,7 +807,8 @@ public final class CpuRuntime implements AutoCloseable {
      *         the in-flight items finished (the runtime was thawed meanwhile; an item that waits
      *         for an item of a frozen workqueue can only finish after a thaw)
      * @throws IllegalStateException if called from an item of a freezable workqueue of this
-     *         runtime: the freeze would wait for that item, which waits for the freeze
+     *         runtime (the freeze would wait for that item, which waits for the freeze), or once
+     *         {@link #close()} has begun
      */
     public void freeze() {
         freezeNanos(-1L);
@@ -828,6 +835,9 @@ public final class CpuRuntime implements AutoCloseable {
         List<Workqueue> plugged = new ArrayList<>();
         long thawsBefore;
         synchronized (freezeLock) {
+            if (closingForFreeze) {
+                throw new IllegalStateException("runtime is closed or closing: cannot freeze");
+            }
             // Plug all first (freeze_workqueues_begin): a workqueue still unplugged while the
             // freeze waited on an earlier one went on starting items though isFrozen() was true.
             frozen = true;
@@ -1086,8 +1096,11 @@ public final class CpuRuntime implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (frozen) {
-                thaw();
+            synchronized (freezeLock) {
+                closingForFreeze = true; // no freeze from now on: it would plug what close must drain
+                if (frozen) {
+                    thawLocked();
+                }
             }
             List<Workqueue> all = new ArrayList<>(workqueues);
             Collections.reverse(all); // user workqueues first, system ones last

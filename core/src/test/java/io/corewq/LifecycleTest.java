@@ -333,6 +333,35 @@ class LifecycleTest {
     }
 
     @Test
+    void aFreezeAfterCloseHasBegunIsRefusedSoCloseCanDrainTheFreezableWorkqueues() {
+        // close() thawed, then destroyed the workqueues one by one; a freeze in between plugged
+        // the freezable ones not yet destroyed, and close waited for ever to drain their items
+        // (found by review, 2026-11-22). Here close is held in the drain of a later workqueue.
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build();
+        Workqueue freezable = rt.allocWorkqueue("freezable", EnumSet.of(WqFlag.FREEZABLE), 0);
+        Workqueue busy = rt.allocWorkqueue("busy", Set.of(), 0); // destroyed first: close reverses the order
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        busy.queue(new Work("holds-close", () -> {
+            running.countDown();
+            Bounded.await(release);
+        }));
+        Bounded.await(running);
+        Thread closer = new Thread(rt::close, "closer");
+        closer.start();
+        Bounded.until("close drains the busy workqueue", () -> busy.isDestroyed() || java.util.Arrays.stream(closer.getStackTrace())
+                .anyMatch(f -> f.getMethodName().equals("destroy")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, rt::freeze);
+        assertTrue(e.getMessage().contains("clos"), e.getMessage());
+        CountDownLatch ran = new CountDownLatch(1);
+        freezable.queue(new Work("late", ran::countDown)); // not plugged: it runs
+        release.countDown();
+        Bounded.await(ran);
+        Bounded.join("close", closer);
+        assertTrue(rt.isClosed());
+    }
+
+    @Test
     void aDelayedQueueThatRacesDestroyThrowsAndLeavesTheItemFree() {
         // Arming takes no pool_workqueue ticket, so destroy's re-check did not see it: a
         // queueDelayed that passed its liveness check before destroy() returned true, and its

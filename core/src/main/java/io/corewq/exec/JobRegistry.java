@@ -121,7 +121,12 @@ final class JobRegistry implements Iterable<Job> {
             int r = j.registered;
             if (r == FREE) {
                 if (REGISTERED.compareAndSet(j, FREE, ADDING)) {
-                    stripeOfThisThread().append(j);
+                    try {
+                        stripeOfThisThread().append(j);
+                    } catch (RuntimeException | Error e) {
+                        REGISTERED.setVolatile(j, FREE); // an append that failed (growing the stripe) must not leave ADDING for good
+                        throw e;
+                    }
                     return true;
                 }
             } else if (r == LIVE) {
