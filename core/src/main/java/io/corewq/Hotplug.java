@@ -312,7 +312,23 @@ public final class Hotplug {
             for (PerCpuThreads t : threads) {
                 t.park(cpu);
             }
-            long pending = rt.flipOffline(c);
+            long pending;
+            try {
+                pending = rt.flipOffline(c);
+            } catch (RuntimeException | Error e) {
+                if (!c.online) {
+                    throw failure("the offline flip of CPU " + cpu + " failed after the CPU was marked offline", e);
+                }
+                // Nothing changed (the write lock refused, or an allocation failed first): back
+                // to where the teardowns started, as a failed teardown leaves it.
+                for (PerCpuThreads t : threads) {
+                    t.unparkOrStart(cpu);
+                }
+                for (HotplugState s : states) {
+                    runQuietly(cpu, s.startup, s);
+                }
+                throw failure("the offline flip of CPU " + cpu + " failed; the CPU stays online", e);
+            }
             offlineOps.incrementAndGet();
             transitions[cpu]++;
             emit(new HotplugEvent(cpu, false, cause, pending, System.nanoTime() - t0));
