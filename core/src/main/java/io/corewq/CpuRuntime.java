@@ -351,11 +351,17 @@ public final class CpuRuntime implements AutoCloseable {
 
     // ---- hotplug flips (CONTEXT: the hotplug controller, serialised) --------------------------
 
-    /** Marks {@code c} offline under the write lock and disassociates its pools. Returns items pending there. */
-    long flipOffline(Cpu c) {
+    /**
+     * Marks {@code c} offline under the write lock and disassociates its pools. Returns items
+     * pending there. {@code first} runs under the write lock before anything changes (the
+     * controller parks the CPU's per-CPU threads there, as the kernel parks its smpboot threads
+     * under cpus_write_lock); if it throws, nothing has changed.
+     */
+    long flipOffline(Cpu c, Runnable first) {
         long pending;
         hotplugLock.writeLock();
         try {
+            first.run();
             CpuSet next = online.without(c.id);
             redirect = computeRedirect(next);
             c.normal.setAssociation(false, next);
@@ -700,22 +706,20 @@ public final class CpuRuntime implements AutoCloseable {
 
     /**
      * Runs {@code fn} on every online CPU (on the system workqueue) and waits for all. As the
-     * kernel's {@code schedule_on_each_cpu} under {@code cpus_read_lock}, no CPU goes offline or
-     * comes online from the choice of CPUs to the last {@code fn}'s end, so {@code fn} runs exactly
-     * once on each CPU online for the whole call, pinned there. (Without that a CPU onlined
-     * meanwhile was missed, and an offlined one ran {@code fn} unpinned after its teardown; found
-     * by review, 2026-11-22.) It excludes whole hotplug operations, not only the flip: an offline
-     * parks the CPU's per-CPU threads before its flip, and an {@code fn} that handed work to its
-     * CPU's per-CPU thread and waited for it would wait for ever behind an offline holding the read
-     * lock's writer side back. From a hotplug callback, or with {@link #cpusReadLock()} held, it
-     * relies on what the caller holds. {@code fn} must not offline or online a CPU itself.
+     * kernel's {@code schedule_on_each_cpu}, it holds the hotplug read lock throughout: no CPU goes
+     * offline or comes online between the choice of CPUs and the last {@code fn}'s end, so
+     * {@code fn} runs exactly once on each CPU online for the whole call, pinned there. (Without it
+     * a CPU onlined meanwhile was missed, and an offlined one ran {@code fn} unpinned after its
+     * teardown; found by review, 2026-11-22.) As in the kernel, {@code fn} must not offline or
+     * online a CPU (that would wait for this call), and a nested call or another reader inside
+     * {@code fn} waits behind an offline that is waiting for this call's read lock.
      *
      * @throws RuntimeException the first exception {@code fn} threw, others suppressed in it
      */
     public void scheduleOnEachCpu(Runnable fn) {
         Objects.requireNonNull(fn, "function is null");
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        Runnable each = () -> {
+        try (HotplugLock.Guard g = cpusReadLock()) {
             List<Work> items = new ArrayList<>();
             for (int c : onlineCpus()) {
                 Work w = new Work("scheduleOnEachCpu", () -> {
@@ -731,11 +735,6 @@ public final class CpuRuntime implements AutoCloseable {
             for (Work w : items) {
                 w.flush();
             }
-        };
-        if (hotplugLock.isHeldByCurrentThread() || hotplug.inOperationOrCallback()) {
-            each.run(); // no flip can happen: the caller's read lock, or the operation, excludes it
-        } else {
-            hotplug.excludingOperations(each);
         }
         rethrowFirst(errors);
     }

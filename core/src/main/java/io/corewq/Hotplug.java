@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * <h2>Going down ({@link #offline})</h2>
  * <pre>
  *   ONLINE ──teardown states, last first, on the CPU (still pinned)──> [failure: startups re-run, stays ONLINE]
- *          ──per-CPU threads parked (the CPU still online)
- *          ──write lock: mark offline, pools DISASSOCIATED, redirect, timers moved──> OFFLINE
+ *          ──write lock: per-CPU threads parked (the CPU still online), then mark offline,
+ *            pools DISASSOCIATED, redirect, timers moved──> OFFLINE
  *          ──carriers drain the pools unpinned, then park
  * </pre>
  * Pending work is not moved item by item: the CPU's pools (worklists and the inactive lists of
@@ -305,16 +305,15 @@ public final class Hotplug {
                     throw failure("teardown of state " + s.name + " failed on CPU " + cpu + "; the CPU stays online", t);
                 }
             }
-            // Per-CPU threads park while the CPU is still online and they are pinned to it, as the
-            // kernel parks its smpboot threads before the CPU goes: parked after the flip, a
-            // thread's function could start on a CPU already marked offline (found by review,
-            // 2026-11-22).
-            for (PerCpuThreads t : threads) {
-                t.park(cpu);
-            }
+            // Per-CPU threads park under the write lock, before the flip, while the CPU is still
+            // online and they are pinned to it, as the kernel parks its smpboot threads under
+            // cpus_write_lock: parked after the flip, a thread's function could start on a CPU
+            // already marked offline; parked before taking the write lock, a reader that waited
+            // for such a thread (scheduleOnEachCpu's fn, a cpusReadLock holder) waited for ever
+            // beside the offline (both found by review, 2026-11-22).
             long pending;
             try {
-                pending = rt.flipOffline(c);
+                pending = rt.flipOffline(c, () -> parkThreads(cpu));
             } catch (RuntimeException | Error e) {
                 if (!c.online) {
                     throw failure("the offline flip of CPU " + cpu + " failed after the CPU was marked offline", e);
@@ -335,6 +334,12 @@ public final class Hotplug {
             return true;
         } finally {
             operating = null;
+        }
+    }
+
+    private void parkThreads(int cpu) {
+        for (PerCpuThreads t : threads) {
+            t.park(cpu);
         }
     }
 
@@ -371,10 +376,7 @@ public final class Hotplug {
                     for (int j = i - 1; j >= 0; j--) {
                         runQuietly(cpu, states.get(j).teardown, states.get(j));
                     }
-                    for (PerCpuThreads pt : threads) {
-                        pt.park(cpu);
-                    }
-                    rt.flipOffline(c);
+                    rt.flipOffline(c, () -> parkThreads(cpu));
                     throw failure("startup of state " + s.name + " failed on CPU " + cpu + "; the CPU stays offline", t);
                 }
             }
@@ -396,24 +398,6 @@ public final class Hotplug {
                 rt.log.error("corewq: hotplug listener threw", t);
             }
         }
-    }
-
-    /**
-     * Runs {@code r} with no offline or online in progress or starting: under the monitor that
-     * serialises them, from the first teardown to the last startup. The caller must not be in a
-     * hotplug operation or callback ({@link #inOperationOrCallback}: the operation excludes the
-     * others already, and a callback would wait for its own operation).
-     */
-    void excludingOperations(Runnable r) {
-        synchronized (this) {
-            r.run();
-        }
-    }
-
-    /** Whether the caller is the thread running an offline/online, or runs one of its callbacks. */
-    boolean inOperationOrCallback() {
-        Worker w = Worker.current(rt);
-        return operating == Thread.currentThread() || w != null && w.hotplugCallback;
     }
 
     private void checkNotReentrant(String op) {

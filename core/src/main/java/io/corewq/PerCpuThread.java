@@ -7,6 +7,11 @@ package io.corewq;
  * {@link #shouldRun} says so (otherwise it waits to be {@linkplain PerCpuThreads#wake woken});
  * {@link #park} when its CPU goes down and {@link #unpark} when it comes back (same thread,
  * re-pinned); {@link #cleanup} when the threads are unregistered.
+ *
+ * <p>An offline parks the threads while it holds the hotplug write lock (as the kernel parks its
+ * smpboot threads under {@code cpus_write_lock}): {@link #run} and {@link #park} must not take
+ * {@link CpuRuntime#cpusReadLock()} or call {@link CpuRuntime#scheduleOnEachCpu}, nor wait for
+ * work that does, or an offline waits for them for ever.
  */
 public interface PerCpuThread {
     /** Thread name prefix: threads are named {@code name/cpu}. */

@@ -373,9 +373,10 @@ class HotplugTest {
 
     @Test
     void scheduleOnEachCpuWhoseFnWaitsForItsCpusPerCpuThreadCompletesBesideAnOffline() {
-        // With scheduleOnEachCpu holding only the read lock, an offline parked CPU 1's per-CPU
-        // thread and then waited for the write lock, while fn on CPU 1 waited for that thread:
-        // a deadlock that stopped every later hotplug operation (found by review, 2026-11-22).
+        // An offline parked CPU 1's per-CPU thread and then waited for the write lock, which
+        // scheduleOnEachCpu held as a reader while fn on CPU 1 waited for that thread: a deadlock
+        // that stopped every later hotplug operation (found by review, 2026-11-22). The offline
+        // now parks the threads under the write lock.
         AtomicBoolean request = new AtomicBoolean();
         CountDownLatch ack = new CountDownLatch(1);
         try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
@@ -422,6 +423,57 @@ class HotplugTest {
             assertTrue(acked.get(), "fn's hand-off to CPU 1's per-CPU thread was never served");
             assertFalse(rt.isOnline(1));
         }
+    }
+
+    @Test
+    void aReadLockHolderWaitingForAPerCpuThreadCompletesBesideAnOffline() {
+        // The same deadlock for any reader: parked before the offline took the write lock, the
+        // thread could not serve a reader the offline was waiting for (found by review, 2026-11-22).
+        AtomicBoolean request = new AtomicBoolean();
+        CountDownLatch ack = new CountDownLatch(1);
+        try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
+            @Override
+            public String name() {
+                return "served";
+            }
+
+            @Override
+            public boolean shouldRun(int cpu) {
+                return cpu == 1 && request.get();
+            }
+
+            @Override
+            public void run(int cpu) {
+                request.set(false);
+                ack.countDown();
+            }
+        })) {
+            Thread offliner;
+            try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                offliner = new Thread(() -> hp.offline(1), "offliner");
+                offliner.start();
+                awaitHotplugWaitingOrDone(offliner);
+                request.set(true);
+                pt.wake(1);
+                Bounded.await(ack); // CPU 1's thread is not parked while a reader is inside
+                assertTrue(rt.isOnline(1));
+            }
+            Bounded.join("offline", offliner);
+            assertFalse(rt.isOnline(1));
+        }
+    }
+
+    @Test
+    void scheduleOnEachCpuMayBeCalledFromItsOwnFn() {
+        Set<Integer> inner = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger outer = new AtomicInteger();
+        Bounded.run("nested scheduleOnEachCpu", () -> rt.scheduleOnEachCpu(() -> {
+            if (outer.getAndIncrement() == 0) {
+                rt.scheduleOnEachCpu(() -> inner.add(CpuRuntime.currentCpu()));
+            }
+        }));
+        assertEquals(4, outer.get());
+        assertEquals(Set.of(0, 1, 2, 3), inner);
     }
 
     @Test
