@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  *       (sampled accounting, like the kernel's tick-based accounting).</li>
  * </ul>
  * It also fills vacant slots (retrying worker creation after the cool-down, then calling the
- * rescuers), and runs the watchdog. When every carrier is parked and every unbound worker idle
+ * rescuers), fires a CPU timer left due for a whole period (only the carrier services it, between
+ * items), and runs the watchdog. When every carrier is parked and every unbound worker idle
  * it parks too, indefinitely: it costs nothing while the runtime is idle. For unbound pools it
  * also takes over the held retires of a worker seen in the same item for two passes
  * ({@link Worker#revokeHeld}). A carrier that wakes from its park kicks it

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * queue -> run -> complete path). The carrier of the CPU peeks {@link #nextDeadline} without the
  * lock each loop and calls {@link #runExpired} when it has passed; expired items are taken out of
  * the heap under the lock and queued after it is released. Whoever arms an item that becomes the
- * earliest wakes the carrier if it is parked, so it re-computes its park time.
+ * earliest wakes the carrier if it is parked, so it re-computes its park time. The monitor fires
+ * a timer left due for a whole period (a carrier busy in long items), and before a vacant pool's
+ * mayday; one thread at a time fires ({@link #servicing}).
  *
  * <p>State changes of the TIMER bit happen only under the lock of the timer that holds (or is
  * about to hold) the item, and an item leaves the heap before its TIMER bit clears (after that,
@@ -84,12 +86,13 @@ final class CpuTimer {
         boolean earliest;
         synchronized (this) {
             ensureCapacity(size + 1); // before the claim: an insert that failed (OutOfMemoryError) left TIMER|PENDING with no timer, and cancel/flush spun for ever
-            if (dw.tryClaim(Work.TIMER, false) == -1L) {
+            long claimed = dw.tryClaim(Work.TIMER, false);
+            if (claimed == -1L) {
                 return false;
             }
+            countArmedUnlessDestroyed(dw, (int) claimed, wq);
             earliest = insert(dw, wq, targetCpu, deadline);
         }
-        wq.armedDelta(1);
         if (earliest) {
             carrierPool.wakeForTimer();
         }
@@ -115,17 +118,35 @@ final class CpuTimer {
                 }
                 st = dw.state;
             }
+            countArmedUnlessDestroyed(dw, Work.seqOf(owned), wq);
             earliest = insert(dw, wq, targetCpu, deadline);
         }
         // A flush that read the state between modDelayed's grab and this arm (PENDING without
         // TIMER) waits for the new instance; armed, it is not waited for, so let that flush look
         // again (it waited for the whole new delay before; found by review, 2026-11-22).
         dw.wakeWaiters();
-        wq.armedDelta(1);
         if (earliest) {
             carrierPool.wakeForTimer();
         }
         return true;
+    }
+
+    /**
+     * Counts the arm of instance {@code seq} (TIMER|PENDING set, not yet in the heap), then reads
+     * the workqueue's life: destroy sets DESTROYED, then reads the armed count, so one of them sees
+     * the other. If the workqueue is destroyed the claim is given back (the item is left free) and
+     * this throws. Arming takes no pool_workqueue ticket, so destroy's re-check of the tickets did
+     * not see it: the arm returned true and the item fired into dead pool_workqueues, never to run
+     * (found by review, 2026-11-22). Under the lock, so the instance cannot fire meanwhile.
+     * CONTEXT: holds the monitor.
+     */
+    private static void countArmedUnlessDestroyed(DelayedWork dw, int seq, Workqueue wq) {
+        wq.armedDelta(1);
+        if (wq.isDestroyed()) {
+            wq.armedDelta(-1);
+            dw.giveBackTimerClaim(seq);
+            throw new IllegalStateException("workqueue " + wq.name() + " is destroyed");
+        }
     }
 
     /** CONTEXT: holds the monitor. Grows the heap to hold {@code n} items (may throw OutOfMemoryError). */

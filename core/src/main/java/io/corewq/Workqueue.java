@@ -293,26 +293,7 @@ public final class Workqueue implements AutoCloseable {
             return cpu < 0 ? queue(dw) : queueOn(cpu, dw);
         }
         int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
-        boolean armed = rt.cpu(timerCpu).timer.arm(dw, this, cpu, CpuTimer.deadlineAfter(nanos));
-        if (armed) {
-            refuseIfDestroyedAfterArm(dw);
-        }
-        return armed;
-    }
-
-    /**
-     * After an arm has counted itself in {@link #armed}: a destroy that set DESTROYED before (and
-     * so may have found nothing armed and finished) means the item would fire into dead
-     * pool_workqueues, so it is taken back and the call fails. destroy writes DESTROYED, then reads
-     * {@code armed}; the arm adds to {@code armed}, then reads {@code life}: one sees the other.
-     * (An arm that passed its liveness check before destroy returned true and its item never ran;
-     * found by review, 2026-11-22.)
-     */
-    private void refuseIfDestroyedAfterArm(DelayedWork dw) {
-        if (life == DESTROYED) {
-            dw.cancel(); // or it fired already, and insertFired dropped it: either way it is free
-            throw new IllegalStateException("workqueue " + name + " is destroyed");
-        }
+        return rt.cpu(timerCpu).timer.arm(dw, this, cpu, CpuTimer.deadlineAfter(nanos)); // throws if destroyed meanwhile
     }
 
     /**
@@ -353,9 +334,7 @@ public final class Workqueue implements AutoCloseable {
                 insert(dw, Work.seqOf(owned), pwqFor(c));
             } else {
                 int timerCpu = cpu < 0 ? rt.localCpu() : rt.placementCpu(cpu);
-                if (rt.cpu(timerCpu).timer.armOwned(dw, owned, this, cpu, CpuTimer.deadlineAfter(nanos))) {
-                    refuseIfDestroyedAfterArm(dw);
-                }
+                rt.cpu(timerCpu).timer.armOwned(dw, owned, this, cpu, CpuTimer.deadlineAfter(nanos)); // throws if destroyed meanwhile
             }
             return true; // if a concurrent cancel took PENDING meanwhile, it wins
         }
