@@ -364,6 +364,28 @@ class HotplugTest {
         }
     }
 
+    /** Per-CPU threads whose CPU 1 thread serves one request: set {@link #request}, wake it, await {@link #ack}. */
+    static final class ServesCpu1 implements PerCpuThread {
+        final AtomicBoolean request = new AtomicBoolean();
+        final CountDownLatch ack = new CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "served";
+        }
+
+        @Override
+        public boolean shouldRun(int cpu) {
+            return cpu == 1 && request.get();
+        }
+
+        @Override
+        public void run(int cpu) {
+            request.set(false);
+            ack.countDown();
+        }
+    }
+
     /** Waits until {@code op} waits for a hotplug operation's lock (the controller's monitor or the write lock), or has finished. */
     private static void awaitHotplugWaitingOrDone(Thread op) {
         Bounded.until(op.getName() + " waits for the hotplug controller or the write lock, or has finished",
@@ -377,25 +399,8 @@ class HotplugTest {
         // scheduleOnEachCpu held as a reader while fn on CPU 1 waited for that thread: a deadlock
         // that stopped every later hotplug operation (found by review, 2026-11-22). The offline
         // now parks the threads under the write lock.
-        AtomicBoolean request = new AtomicBoolean();
-        CountDownLatch ack = new CountDownLatch(1);
-        try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
-            @Override
-            public String name() {
-                return "helperd";
-            }
-
-            @Override
-            public boolean shouldRun(int cpu) {
-                return cpu == 1 && request.get();
-            }
-
-            @Override
-            public void run(int cpu) {
-                request.set(false);
-                ack.countDown();
-            }
-        })) {
+        ServesCpu1 served = new ServesCpu1();
+        try (PerCpuThreads pt = hp.registerPerCpuThreads(served)) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch go = new CountDownLatch(1);
             AtomicBoolean acked = new AtomicBoolean();
@@ -405,10 +410,10 @@ class HotplugTest {
                 }
                 entered.countDown();
                 Bounded.await(go);
-                request.set(true);
+                served.request.set(true);
                 pt.wake(1); // hand work to CPU 1's per-CPU thread and wait for it
                 try {
-                    acked.set(ack.await(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS));
+                    acked.set(served.ack.await(Bounded.DEFAULT_SECONDS, TimeUnit.SECONDS));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -429,33 +434,16 @@ class HotplugTest {
     void aReadLockHolderWaitingForAPerCpuThreadCompletesBesideAnOffline() {
         // The same deadlock for any reader: parked before the offline took the write lock, the
         // thread could not serve a reader the offline was waiting for (found by review, 2026-11-22).
-        AtomicBoolean request = new AtomicBoolean();
-        CountDownLatch ack = new CountDownLatch(1);
-        try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
-            @Override
-            public String name() {
-                return "served";
-            }
-
-            @Override
-            public boolean shouldRun(int cpu) {
-                return cpu == 1 && request.get();
-            }
-
-            @Override
-            public void run(int cpu) {
-                request.set(false);
-                ack.countDown();
-            }
-        })) {
+        ServesCpu1 served = new ServesCpu1();
+        try (PerCpuThreads pt = hp.registerPerCpuThreads(served)) {
             Thread offliner;
             try (HotplugLock.Guard g = rt.cpusReadLock()) {
                 offliner = new Thread(() -> hp.offline(1), "offliner");
                 offliner.start();
                 awaitHotplugWaitingOrDone(offliner);
-                request.set(true);
+                served.request.set(true);
                 pt.wake(1);
-                Bounded.await(ack); // CPU 1's thread is not parked while a reader is inside
+                Bounded.await(served.ack); // CPU 1's thread is not parked while a reader is inside
                 assertTrue(rt.isOnline(1));
             }
             Bounded.join("offline", offliner);

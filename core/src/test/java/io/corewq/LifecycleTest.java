@@ -395,6 +395,19 @@ class LifecycleTest {
         }
     }
 
+    /**
+     * Leaves {@code w}'s own entry queued, stale, on a new ordered workqueue (queued inactive
+     * behind a blocker held until {@code release}, then cancelled), so that its next claim takes a
+     * spare entry under {@code w}'s monitor, which a test can hold. Returns that workqueue.
+     */
+    private static Workqueue leaveOwnEntryStale(CpuRuntime rt, Work w, CountDownLatch release) {
+        Workqueue other = rt.allocOrderedWorkqueue("other", Set.of());
+        other.queue(new Work("blocker", () -> Bounded.await(release)));
+        other.queue(w); // inactive behind the blocker
+        assertTrue(w.cancel()); // its own entry stays queued there, stale
+        return other;
+    }
+
     @Test
     void aQueueThatRacesDestroyThrowsAndLeavesTheItemFree() {
         // queue() passed its liveness check, then destroy() ran to the end: the queue retried on
@@ -402,13 +415,10 @@ class LifecycleTest {
         // The race is forced: after a cancel the item's own entry is still (stale) in another
         // queue, so the claim takes a spare entry under the item's monitor, which the test holds.
         try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
-            Workqueue other = rt.allocOrderedWorkqueue("other", Set.of());
             CountDownLatch release = new CountDownLatch(1);
-            other.queue(new Work("blocker", () -> Bounded.await(release)));
             AtomicInteger ran = new AtomicInteger();
             Work w = new Work("w", ran::incrementAndGet);
-            other.queue(w); // inactive behind the blocker
-            assertTrue(w.cancel()); // its own entry stays queued there, stale
+            Workqueue other = leaveOwnEntryStale(rt, w, release);
             Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND), 0);
             java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
             Thread queuer;
@@ -446,9 +456,7 @@ class LifecycleTest {
         // listeners; the runtime is frozen, so an item queued in time cannot run before the
         // pool is stopped. Either outcome is allowed; losing the item is not.
         try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
-            Workqueue other = rt.allocOrderedWorkqueue("other", Set.of());
             CountDownLatch release = new CountDownLatch(1);
-            other.queue(new Work("blocker", () -> Bounded.await(release)));
             AtomicInteger ran = new AtomicInteger();
             AtomicBoolean destroyReturned = new AtomicBoolean();
             AtomicBoolean ranLate = new AtomicBoolean();
@@ -456,8 +464,7 @@ class LifecycleTest {
                 ranLate.compareAndSet(false, destroyReturned.get());
                 ran.incrementAndGet();
             });
-            other.queue(w); // inactive behind the blocker
-            assertTrue(w.cancel()); // its own entry stays queued there, stale
+            Workqueue other = leaveOwnEntryStale(rt, w, release);
             Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND, WqFlag.FREEZABLE), 0);
             CountDownLatch removing = new CountDownLatch(1);
             CountDownLatch finishRemoval = new CountDownLatch(1);
