@@ -355,7 +355,7 @@ public final class CpuRuntime implements AutoCloseable {
      * Marks {@code c} offline under the write lock and disassociates its pools. Returns items
      * pending there. {@code first} runs under the write lock before anything changes (the
      * controller parks the CPU's per-CPU threads there, as the kernel parks its smpboot threads
-     * under cpus_write_lock); if it throws, nothing has changed.
+     * under cpus_write_lock); if {@code first} throws, nothing has changed.
      */
     long flipOffline(Cpu c, Runnable first) {
         long pending;

@@ -34,8 +34,10 @@ import java.util.function.Consumer;
  * </pre>
  *
  * <h2>Locking rule</h2>
- * Callbacks run without the write lock: they may take {@link CpuRuntime#cpusReadLock()} and may
- * wait for work that takes it. The write lock is held only for the flip, which runs no user code.
+ * State callbacks run without the write lock: they may take {@link CpuRuntime#cpusReadLock()} and
+ * may wait for work that takes it. The write lock is held for the flip, which runs no user code,
+ * and on an offline first for parking the CPU's per-CPU threads, whose {@link PerCpuThread}
+ * callbacks must therefore not take the read lock.
  * Calls are serialised by this object's monitor; a callback must not call {@code offline},
  * {@code online} or {@code registerState} itself (that throws).
  */
@@ -376,7 +378,11 @@ public final class Hotplug {
                     for (int j = i - 1; j >= 0; j--) {
                         runQuietly(cpu, states.get(j).teardown, states.get(j));
                     }
-                    rt.flipOffline(c, () -> parkThreads(cpu));
+                    try {
+                        rt.flipOffline(c, () -> parkThreads(cpu));
+                    } catch (RuntimeException | Error undo) {
+                        t.addSuppressed(undo); // the startup's failure is the one to report
+                    }
                     throw failure("startup of state " + s.name + " failed on CPU " + cpu + "; the CPU stays offline", t);
                 }
             }

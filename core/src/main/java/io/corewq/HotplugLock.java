@@ -26,11 +26,14 @@ import java.util.concurrent.locks.LockSupport;
  * needs nothing more. A guard is left on the thread that entered, as many times as it entered;
  * anything else throws {@link IllegalStateException}.
  *
- * <p>The controller holds the write side only for the flip of a CPU's state (marking it online or
- * offline and re-targeting its pools); it runs no user code while holding it. Hotplug callbacks
- * therefore may take the read lock and may wait for work items that take it (seed 004). The
- * controller may read while it holds the write side; taking the write side from inside the read
- * side would wait for itself, and throws instead.
+ * <p>The controller holds the write side for the flip of a CPU's state (marking it online or
+ * offline and re-targeting its pools), which runs no user code, and, on an offline, before the
+ * flip, while it parks the CPU's per-CPU threads (as the kernel parks its smpboot threads under
+ * {@code cpus_write_lock}): their {@link PerCpuThread} callbacks may run then, so they must not
+ * take the read side. Hotplug state callbacks run outside the write side, so they may take the
+ * read lock and may wait for work items that take it (seed 004). The controller may read while
+ * it holds the write side; taking the write side from inside the read side would wait for itself,
+ * and throws instead. Writers exclude each other (the controller, and the CPU watcher's re-pin).
  */
 public final class HotplugLock {
     private static final int PAD = 16; // longs per stripe: 128 bytes apart
@@ -40,8 +43,17 @@ public final class HotplugLock {
     private final AtomicInteger nextStripe = new AtomicInteger();
     /** Each thread's guard, made on its first entry. */
     private final ThreadLocal<Guard> guards = ThreadLocal.withInitial(this::newGuard);
-    /** The controller thread while it holds or waits for the write side, else null. */
+    /** The writer while it holds or waits for the write side, else null. CAS from null: one writer at a time. */
     private volatile Thread writer;
+    private static final java.lang.invoke.VarHandle WRITER;
+
+    static {
+        try {
+            WRITER = java.lang.invoke.MethodHandles.lookup().findVarHandle(HotplugLock.class, "writer", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     HotplugLock() {
         // More stripes than threads that read at once, so that readers rarely share a line.
@@ -85,15 +97,21 @@ public final class HotplugLock {
             }
             counts.getAndDecrement(slot);
             LockSupport.unpark(w); // it may be waiting for this stripe to drop
-            while (writer != null) {
-                Thread.onSpinWait();
-                Thread.yield();
+            // A flip takes microseconds, but an offline also parks per-CPU threads under the
+            // write side, which lasts as long as their current run: spin briefly, then poll.
+            for (int spins = 0; writer != null; spins++) {
+                if (spins < 64) {
+                    Thread.onSpinWait();
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(this, 50_000);
+                }
             }
         }
     }
 
     /**
-     * Write side. CONTEXT: the hotplug controller (serialised). Waits until no reader is inside.
+     * Write side. Waits for another writer to finish, then until no reader is inside.
      *
      * @throws IllegalStateException if the calling thread is inside the read side (it would wait for itself)
      */
@@ -102,7 +120,13 @@ public final class HotplugLock {
             throw new IllegalStateException("thread " + Thread.currentThread().getName()
                     + " is inside the hotplug read side: it cannot take the write side, which waits for every reader to leave");
         }
-        writer = Thread.currentThread();
+        Thread me = Thread.currentThread();
+        // One writer at a time: the CPU watcher's re-pin takes the write side outside the hotplug
+        // controller's monitor, and a plain store let it in beside an offline (and its unlock
+        // then let readers in while the offline still held the write side; found by review).
+        while (!WRITER.compareAndSet(this, null, me)) {
+            LockSupport.parkNanos(this, 50_000);
+        }
         for (;;) {
             long sum = 0;
             for (int i = 0; i < stripes; i++) {

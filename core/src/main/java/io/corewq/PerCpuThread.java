@@ -9,9 +9,11 @@ package io.corewq;
  * re-pinned); {@link #cleanup} when the threads are unregistered.
  *
  * <p>An offline parks the threads while it holds the hotplug write lock (as the kernel parks its
- * smpboot threads under {@code cpus_write_lock}): {@link #run} and {@link #park} must not take
- * {@link CpuRuntime#cpusReadLock()} or call {@link CpuRuntime#scheduleOnEachCpu}, nor wait for
- * work that does, or an offline waits for them for ever.
+ * smpboot threads under {@code cpus_write_lock}), and a thread may be in any of its callbacks then
+ * (a thread just started runs {@link #setup}; one that throws runs {@link #cleanup}): none of them
+ * may take {@link CpuRuntime#cpusReadLock()} or call {@link CpuRuntime#scheduleOnEachCpu}, nor
+ * wait for work that does, or the offline waits for it for ever. A long {@link #run} delays the
+ * offline, and readers wait behind it.
  */
 public interface PerCpuThread {
     /** Thread name prefix: threads are named {@code name/cpu}. */

@@ -452,6 +452,52 @@ class HotplugTest {
     }
 
     @Test
+    void aSecondWriterWaitsForTheFirst() {
+        // The write side was a plain store: the CPU watcher's re-pin (outside the controller's
+        // monitor) took it beside an offline that was parking per-CPU threads under it, and its
+        // unlock let readers in while the offline went on (found by review, 2026-11-22).
+        CountDownLatch parking = new CountDownLatch(1);
+        CountDownLatch finishPark = new CountDownLatch(1);
+        try (PerCpuThreads pt = hp.registerPerCpuThreads(new PerCpuThread() {
+            @Override
+            public String name() {
+                return "slowpark";
+            }
+
+            @Override
+            public boolean shouldRun(int cpu) {
+                return false;
+            }
+
+            @Override
+            public void run(int cpu) {
+            }
+
+            @Override
+            public void park(int cpu) {
+                if (cpu == 1) {
+                    parking.countDown();
+                    Bounded.await(finishPark); // the offline holds the write side meanwhile
+                }
+            }
+        })) {
+            Thread offliner = new Thread(() -> hp.offline(1), "offliner");
+            offliner.start();
+            Bounded.await(parking);
+            Thread repinner = new Thread(rt::repinAll, "repinner");
+            repinner.start();
+            awaitHotplugWaitingOrDone(repinner);
+            assertTrue(repinner.isAlive(), "a second writer took the write side beside the offline");
+            finishPark.countDown();
+            Bounded.join("offline and re-pin", offliner, repinner);
+            assertFalse(rt.isOnline(1));
+            try (HotplugLock.Guard g = rt.cpusReadLock()) {
+                assertFalse(rt.isOnline(1));
+            }
+        }
+    }
+
+    @Test
     void scheduleOnEachCpuMayBeCalledFromItsOwnFn() {
         Set<Integer> inner = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicInteger outer = new AtomicInteger();
