@@ -161,7 +161,10 @@ final class CpuTimer {
         dw.targetWq = wq;
         dw.targetCpu = targetCpu;
         dw.deadline = deadline;
-        int i = size++; // capacity ensured by the caller before any state change
+        if (size == heap.length) {
+            ensureCapacity(size + 1); // callers grow the heap before any state change; this only guards that rule
+        }
+        int i = size++;
         heap[i] = dw;
         dw.heapIndex = i;
         siftUp(i);
@@ -356,29 +359,30 @@ final class CpuTimer {
     int moveAllTo(CpuTimer to) {
         DelayedWork[] items;
         int n;
+        boolean earliest = false;
         synchronized (this) {
+            // One hold of the target's lock from its growth to the last insert: with the growth in
+            // a block of its own, an arm on the target in between took the room, and the inserts
+            // ran past the array (leaving a counted null slot; found by CI, 2026-11-22).
             synchronized (to) {
                 to.ensureCapacity(to.size + size); // before anything leaves this heap
-            }
-            items = Arrays.copyOf(heap, size);
-            n = size;
-            Arrays.fill(heap, 0, size, null);
-            size = 0;
-            nextDeadline = Long.MAX_VALUE;
-            for (DelayedWork dw : items) {
-                dw.heapIndex = -1;
-                dw.timer = null;
-            }
-            // Items stay TIMER|PENDING; a concurrent disarm sees timer == null and retries.
-            boolean earliest = false;
-            synchronized (to) {
+                items = Arrays.copyOf(heap, size);
+                n = size;
+                Arrays.fill(heap, 0, size, null);
+                size = 0;
+                nextDeadline = Long.MAX_VALUE;
+                for (DelayedWork dw : items) {
+                    dw.heapIndex = -1;
+                    dw.timer = null;
+                }
+                // Items stay TIMER|PENDING; a concurrent disarm sees timer == null and retries.
                 for (DelayedWork dw : items) {
                     earliest |= to.insert(dw, dw.targetWq, dw.targetCpu, dw.deadline);
                 }
             }
-            if (earliest) {
-                to.carrierPool.wakeForTimer();
-            }
+        }
+        if (earliest) {
+            to.carrierPool.wakeForTimer();
         }
         return n;
     }
