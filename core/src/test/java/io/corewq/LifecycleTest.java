@@ -395,6 +395,31 @@ class LifecycleTest {
         }
     }
 
+    /** A listener that holds the destroy of {@code victim} in its call until {@link #finish} is released. */
+    static final class HoldsRemoval implements io.corewq.observe.WorkqueueListener {
+        final Workqueue victim;
+        final AtomicInteger removed = new AtomicInteger();
+        final CountDownLatch removing = new CountDownLatch(1);
+        final CountDownLatch finish = new CountDownLatch(1);
+
+        HoldsRemoval(Workqueue victim) {
+            this.victim = victim;
+        }
+
+        @Override
+        public void workqueueAdded(Workqueue wq) {
+        }
+
+        @Override
+        public void workqueueRemoved(Workqueue wq) {
+            if (wq == victim) {
+                removed.incrementAndGet();
+                removing.countDown();
+                Bounded.await(finish);
+            }
+        }
+    }
+
     /**
      * Leaves {@code w}'s own entry queued, stale, on a new ordered workqueue (queued inactive
      * behind a blocker held until {@code release}, then cancelled), so that its next claim takes a
@@ -466,21 +491,8 @@ class LifecycleTest {
             });
             Workqueue other = leaveOwnEntryStale(rt, w, release);
             Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND, WqFlag.FREEZABLE), 0);
-            CountDownLatch removing = new CountDownLatch(1);
-            CountDownLatch finishRemoval = new CountDownLatch(1);
-            rt.addWorkqueueListener(new io.corewq.observe.WorkqueueListener() {
-                @Override
-                public void workqueueAdded(Workqueue wq) {
-                }
-
-                @Override
-                public void workqueueRemoved(Workqueue wq) {
-                    if (wq == victim) {
-                        removing.countDown();
-                        Bounded.await(finishRemoval);
-                    }
-                }
-            });
+            HoldsRemoval held = new HoldsRemoval(victim);
+            rt.addWorkqueueListener(held);
             Bounded.run("freeze", rt::freeze);
             java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
             Thread queuer;
@@ -499,11 +511,11 @@ class LifecycleTest {
                 queuer.start();
                 Bounded.until("the queue waits for the item's monitor", () -> queuer.getState() == Thread.State.BLOCKED);
                 destroyer.start();
-                Bounded.await(removing);
+                Bounded.await(held.removing);
             }
             try {
                 Bounded.join("a queue racing destroy", queuer);
-                finishRemoval.countDown();
+                held.finish.countDown();
                 rt.thaw(); // an item queued in time may need it to run
                 Bounded.join("destroy", destroyer);
                 Object o = outcome.get();
@@ -520,7 +532,7 @@ class LifecycleTest {
                     assertEquals(1, ran.get());
                 }
             } finally {
-                finishRemoval.countDown();
+                held.finish.countDown();
                 release.countDown(); // close() drains "other"
             }
         }
@@ -534,23 +546,8 @@ class LifecycleTest {
         // a second workqueueRemoved, or the second call ending while the first is held in it.
         try (CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).build()) {
             Workqueue victim = rt.allocWorkqueue("victim", EnumSet.of(WqFlag.UNBOUND), 0);
-            AtomicInteger removed = new AtomicInteger();
-            CountDownLatch removing = new CountDownLatch(1);
-            CountDownLatch finishRemoval = new CountDownLatch(1);
-            rt.addWorkqueueListener(new io.corewq.observe.WorkqueueListener() {
-                @Override
-                public void workqueueAdded(Workqueue wq) {
-                }
-
-                @Override
-                public void workqueueRemoved(Workqueue wq) {
-                    if (wq == victim) {
-                        removed.incrementAndGet();
-                        removing.countDown();
-                        Bounded.await(finishRemoval);
-                    }
-                }
-            });
+            HoldsRemoval held = new HoldsRemoval(victim);
+            rt.addWorkqueueListener(held);
             CountDownLatch running = new CountDownLatch(1);
             CountDownLatch go = new CountDownLatch(1);
             victim.queue(new Work("long", () -> {
@@ -566,16 +563,16 @@ class LifecycleTest {
             Bounded.until("the second destroy waits", () -> second.getState() == Thread.State.BLOCKED);
             go.countDown();
             try {
-                Bounded.await(removing); // one of them tells the listeners, and is held there
+                Bounded.await(held.removing); // one of them tells the listeners, and is held there
                 Bounded.until("the other destroy waits, has returned, or tells the listeners too",
-                        () -> removed.get() > 1 || !first.isAlive() || !second.isAlive()
+                        () -> held.removed.get() > 1 || !first.isAlive() || !second.isAlive()
                                 || first.getState() == Thread.State.BLOCKED || second.getState() == Thread.State.BLOCKED);
                 assertTrue(first.isAlive() && second.isAlive(), "a destroy() returned while the other was still telling the listeners");
             } finally {
-                finishRemoval.countDown();
+                held.finish.countDown();
             }
             Bounded.join("both destroys", first, second);
-            assertEquals(1, removed.get(), "listeners were told of the destroy more than once");
+            assertEquals(1, held.removed.get(), "listeners were told of the destroy more than once");
             assertTrue(victim.isDestroyed());
         }
     }
