@@ -540,7 +540,7 @@ public final class CpuRuntime implements AutoCloseable {
     }
 
     /** The longest interval the runtime keeps (about 73 years): a deadline of now plus it never overflows. */
-    static final long MAX_INTERVAL_NANOS = Long.MAX_VALUE >> 2;
+    static final long MAX_INTERVAL_NANOS = CpuTimer.MAX_DELAY_NANOS;
 
     /** {@code d} in nanoseconds, at most {@link #MAX_INTERVAL_NANOS} (a longer one means "never"). */
     static long cappedNanos(Duration d) {

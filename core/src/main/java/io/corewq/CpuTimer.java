@@ -12,8 +12,8 @@ import java.util.Arrays;
  * lock each loop and calls {@link #runExpired} when it has passed; expired items are taken out of
  * the heap under the lock and queued after it is released. Whoever arms an item that becomes the
  * earliest wakes the carrier if it is parked, so it re-computes its park time. The monitor fires
- * a timer left due for a whole period (a carrier busy in long items), and before a vacant pool's
- * mayday; one thread at a time fires ({@link #servicing}).
+ * a timer left due for a whole period (a carrier busy in long items, or none); one thread at a
+ * time fires ({@link #servicing}).
  *
  * <p>State changes of the TIMER bit happen only under the lock of the timer that holds (or is
  * about to hold) the item, and an item leaves the heap before its TIMER bit clears (after that,
@@ -144,7 +144,7 @@ final class CpuTimer {
         wq.armedDelta(1);
         if (wq.isDestroyed()) {
             wq.armedDelta(-1);
-            dw.giveBackTimerClaim(seq);
+            dw.releasePending(((long) seq << 32) | Work.PENDING); // TIMER with it: the item is left free
             throw new IllegalStateException("workqueue " + wq.name() + " is destroyed");
         }
     }
@@ -161,9 +161,7 @@ final class CpuTimer {
         dw.targetWq = wq;
         dw.targetCpu = targetCpu;
         dw.deadline = deadline;
-        if (size == heap.length) {
-            ensureCapacity(size + 1); // callers grow the heap before any state change; this only guards that rule
-        }
+        ensureCapacity(size + 1); // callers grow the heap before any state change; this only guards that rule
         int i = size++;
         heap[i] = dw;
         dw.heapIndex = i;
@@ -235,7 +233,7 @@ final class CpuTimer {
      * Queues every item whose deadline has passed (up to a batch; the rest on the next call).
      *
      * <p>CONTEXT: any thread: the CPU's carrier, a worker that held its slot, the monitor (a timer
-     * left due for a period, a vacant pool before its mayday). One at a time services the timer
+     * left due for a period). One at a time services the timer
      * ({@link #servicing}); a caller that finds it taken returns 0, and the servicer, or the next
      * caller, fires what is left.
      *

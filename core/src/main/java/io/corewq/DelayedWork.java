@@ -71,22 +71,4 @@ public class DelayedWork extends Work {
         }
         return t.disarm(this);
     }
-
-    /**
-     * Gives back an arm's claim (TIMER|PENDING of instance {@code seq}, never put in a heap): the
-     * item is left free, its waiters woken. Nothing if the instance was taken meanwhile (a
-     * cancel that bumped the sequence owns it). CONTEXT: the arming thread, under the timer's lock.
-     */
-    final void giveBackTimerClaim(int seq) {
-        for (;;) {
-            long st = state;
-            if ((st & PENDING) == 0 || seqOf(st) != seq) {
-                return;
-            }
-            if (STATE.compareAndSet(this, st, st & ~(TIMER | PENDING))) {
-                wakeWaiters();
-                return;
-            }
-        }
-    }
 }

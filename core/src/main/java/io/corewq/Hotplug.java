@@ -250,6 +250,7 @@ public final class Hotplug {
      * count after it, or -1 if the CPU was offline already.
      */
     long offlineCounted(int cpu, String cause) {
+        Objects.requireNonNull(cause, "cause is null");
         rt.checkCpu(cpu);
         checkNotReentrant("offline");
         synchronized (this) {
@@ -273,12 +274,7 @@ public final class Hotplug {
 
     /** As {@link #offline(int)}, recording {@code cause} in the event (e.g. {@code "jmx"}). */
     public boolean offline(int cpu, String cause) {
-        Objects.requireNonNull(cause, "cause is null");
-        rt.checkCpu(cpu);
-        checkNotReentrant("offline");
-        synchronized (this) {
-            return offlineLocked(cpu, cause);
-        }
+        return offlineCounted(cpu, cause) >= 0;
     }
 
     private boolean offlineLocked(int cpu, String cause) {
@@ -301,9 +297,7 @@ public final class Hotplug {
                 try {
                     runOn(cpu, s.teardown);
                 } catch (Throwable t) {
-                    for (int j = i + 1; j < states.size(); j++) {
-                        runQuietly(cpu, states.get(j).startup, states.get(j));
-                    }
+                    startStatesFrom(i + 1, cpu);
                     throw failure("teardown of state " + s.name + " failed on CPU " + cpu + "; the CPU stays online", t);
                 }
             }
@@ -325,9 +319,7 @@ public final class Hotplug {
                 for (PerCpuThreads t : threads) {
                     t.unparkOrStart(cpu);
                 }
-                for (HotplugState s : states) {
-                    runQuietly(cpu, s.startup, s);
-                }
+                startStatesFrom(0, cpu);
                 throw failure("the offline flip of CPU " + cpu + " failed; the CPU stays online", e);
             }
             offlineOps.incrementAndGet();
@@ -336,6 +328,13 @@ public final class Hotplug {
             return true;
         } finally {
             operating = null;
+        }
+    }
+
+    /** Rolls an offline back: runs the startups of states {@code from} onwards (those torn down), quietly. */
+    private void startStatesFrom(int from, int cpu) {
+        for (int j = from; j < states.size(); j++) {
+            runQuietly(cpu, states.get(j).startup, states.get(j));
         }
     }
 

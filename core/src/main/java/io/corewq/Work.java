@@ -253,14 +253,17 @@ public class Work extends Node {
         }
     }
 
-    /** Releases PENDING that the caller owns as {@code owned}; false if someone else took it meanwhile. */
+    /**
+     * Releases PENDING that the caller owns as {@code owned}, with TIMER if set (an arm that gives
+     * its claim back before its item entered a heap); false if someone else took it meanwhile.
+     */
     final boolean releasePending(long owned) {
         long st = owned;
         for (;;) {
             if ((st & PENDING) == 0 || seqOf(st) != seqOf(owned)) {
                 return false;
             }
-            if (STATE.compareAndSet(this, st, st & ~PENDING)) {
+            if (STATE.compareAndSet(this, st, st & ~(PENDING | TIMER))) {
                 wakeWaiters();
                 return true;
             }
@@ -324,7 +327,7 @@ public class Work extends Node {
             was = cancel();
             awaitNotRunning();
         } finally {
-            if (!undoTemporaryDisable()) {
+            if (addDisable(-1) < 0) {
                 // The kernel only warns here; a foreign enable() used to surface as
                 // "enable() ... not disabled" from this call (found by review, 2026-11-22).
                 throw new IllegalStateException("cancelSync() of " + this + ": an enable() without its disable() undid "
@@ -332,20 +335,6 @@ public class Work extends Node {
             }
         }
         return was;
-    }
-
-    /** Takes back cancelSync's disable; false, changing nothing, if the count is already 0. */
-    private boolean undoTemporaryDisable() {
-        for (;;) {
-            long st = state;
-            long count = (st & DISABLE_MASK) >>> DISABLE_SHIFT;
-            if (count == 0) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, st, (st & ~DISABLE_MASK) | ((count - 1) << DISABLE_SHIFT))) {
-                return true;
-            }
-        }
     }
 
     /**
@@ -374,16 +363,21 @@ public class Work extends Node {
      * @throws IllegalStateException when the item is not disabled
      */
     public boolean enable() {
-        return addDisable(-1) == 0;
+        int left = addDisable(-1);
+        if (left < 0) {
+            throw new IllegalStateException("enable() of " + this + " which is not disabled");
+        }
+        return left == 0;
     }
 
+    /** Adds {@code delta} to the disable count; returns the new count, or -1 (nothing changed) if it would go below 0. */
     private int addDisable(int delta) {
         for (;;) {
             long st = state;
             long count = (st & DISABLE_MASK) >>> DISABLE_SHIFT;
             long next = count + delta;
             if (next < 0) {
-                throw new IllegalStateException("enable() of " + this + " which is not disabled");
+                return -1;
             }
             if (next > 0xFFFF) {
                 throw new IllegalStateException("disable count of " + this + " overflows (" + next + ")");

@@ -525,13 +525,8 @@ final class WorkerPool {
         if (vacantSince == 0) {
             vacantSince = now;
         } else if (now - vacantSince >= rt.maydayDelayNanos) {
-            // Only the carrier services this CPU's timer, and there is none: queue what has
-            // expired here, so that a MEM_RECLAIM workqueue's due delayed item counts as its work
-            // on this pool and its rescuer runs it (it waited for a carrier before; found by
-            // review, 2026-11-22).
-            if (timer != null) {
-                timer.runExpired(now);
-            }
+            // A MEM_RECLAIM workqueue's due delayed item of this CPU is on the worklist by now,
+            // so the rescuer finds it: the monitor fires a timer left due for a period, carrier or not.
             rt.mayday(this);
         }
     }
@@ -548,9 +543,7 @@ final class WorkerPool {
         try {
             rescueRounds(rescuer, mine);
         } finally {
-            if (rt.pinningOn()) {
-                rt.binder.bind(rescuer.pool.cpumask); // back to every CPU, until the next mayday
-            }
+            rescuer.pool.bindHere(); // back where the rescuer's own pool runs (every CPU), until the next mayday
         }
     }
 
@@ -586,29 +579,23 @@ final class WorkerPool {
             int ran = 0;
             int batch = worklist.size();
             for (int i = 0; i < batch; i++) {
+                if (bound && !HOLDER.compareAndSet(this, null, rescuer)) {
+                    return; // a real worker holds the slot again: the rest is its work
+                }
                 Node n;
-                if (bound) {
-                    if (!HOLDER.compareAndSet(this, null, rescuer)) {
-                        return; // a real worker holds the slot again: the rest is its work
-                    }
-                    try {
-                        n = worklist.poll();
-                        if (n != null && n.pwq.wq != mine) {
-                            worklist.offer(n); // another workqueue's entry goes back to the tail
-                            continue;
-                        }
-                    } finally {
+                try {
+                    n = bound ? worklist.poll() : pollUnbound();
+                } finally {
+                    if (bound) {
                         holder = null;
-                    }
-                } else {
-                    n = pollUnbound();
-                    if (n != null && n.pwq.wq != mine) {
-                        worklist.offer(n);
-                        continue;
                     }
                 }
                 if (n == null) {
                     break;
+                }
+                if (n.pwq.wq != mine) {
+                    worklist.offer(n); // another workqueue's entry goes back to the tail (any thread may offer)
+                    continue;
                 }
                 Work w = n.work;
                 rescuer.process(n);

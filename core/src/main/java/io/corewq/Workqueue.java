@@ -150,12 +150,7 @@ public final class Workqueue implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 // Nobody will destroy a workqueue that was never made: give back the unbound pools
                 // taken above (they kept their workers until close; found by review, 2026-11-22).
-                if (unbound) {
-                    for (PoolWorkqueue p : all) {
-                        p.dead = true;
-                        rt.releaseUnboundPool(p.pool);
-                    }
-                }
+                releaseUnboundPools();
                 throw e;
             }
         }
@@ -681,10 +676,16 @@ public final class Workqueue implements AutoCloseable {
             if (rescuer != null) {
                 rt.stopRescuer(rescuer);
             }
-            if (unbound) {
-                for (PoolWorkqueue p : all) { // all dead, and all no longer changes (applyAttrs refuses, reaping skips dead ones)
-                    rt.releaseUnboundPool(p.pool);
-                }
+            releaseUnboundPools(); // all dead, and all no longer changes (applyAttrs refuses, reaping skips dead ones)
+        }
+    }
+
+    /** Gives back the unbound pools of every pwq, each marked dead. CONTEXT: the end of this workqueue (destroy, or a failed construction). */
+    private void releaseUnboundPools() {
+        if (unbound) {
+            for (PoolWorkqueue p : all) {
+                p.dead = true;
+                rt.releaseUnboundPool(p.pool);
             }
         }
     }

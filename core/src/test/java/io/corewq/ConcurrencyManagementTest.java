@@ -24,6 +24,11 @@ class ConcurrencyManagementTest {
         return CpuRuntime.builder().cpus(CpuSet.of(0));
     }
 
+    /** One CPU whose workers come from {@code factory}, with a 1 ms monitor and a 20 ms mayday delay: rescuers step in quickly. */
+    private static CpuRuntime rescuable(java.util.concurrent.ThreadFactory factory) {
+        return oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build();
+    }
+
     /** Items that count how many of them run at once (CPU-bound: they never block). */
     static final class OverlapProbe {
         final AtomicInteger inside = new AtomicInteger();
@@ -360,7 +365,7 @@ class ConcurrencyManagementTest {
         // slot only from a worker inside an item, so a rescued item that blocked stopped the CPU's
         // other workqueues until it returned (found by review, 2026-11-22).
         SwitchableFactory factory = new SwitchableFactory();
-        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+        try (CpuRuntime rt = rescuable(factory)) {
             Workqueue normal = rt.allocWorkqueue("normal", Set.of(), 32);
             Workqueue reclaim = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
             factory.failing.set(true);
@@ -393,7 +398,7 @@ class ConcurrencyManagementTest {
         // with no new one to be had, left a MEM_RECLAIM workqueue's items waiting (found by
         // review, 2026-11-22).
         SwitchableFactory factory = new SwitchableFactory();
-        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+        try (CpuRuntime rt = rescuable(factory)) {
             Workqueue wq = rt.allocWorkqueue("ureclaim", EnumSet.of(WqFlag.UNBOUND, WqFlag.MEM_RECLAIM), 32);
             Work warm = new Work(() -> { });
             wq.queue(warm);
@@ -418,7 +423,7 @@ class ConcurrencyManagementTest {
         // workqueue's item and no worker to be had, a MEM_RECLAIM workqueue's due delayed item
         // waited for the carrier (found by review, 2026-11-22).
         SwitchableFactory factory = new SwitchableFactory();
-        try (CpuRuntime rt = oneCpu().threadFactory(factory).monitorPeriod(Duration.ofMillis(1)).maydayDelay(Duration.ofMillis(20)).build()) {
+        try (CpuRuntime rt = rescuable(factory)) {
             Workqueue normal = rt.allocWorkqueue("normal", Set.of(), 32);
             Workqueue reclaim = rt.allocWorkqueue("reclaim", EnumSet.of(WqFlag.MEM_RECLAIM), 32);
             factory.failing.set(true);

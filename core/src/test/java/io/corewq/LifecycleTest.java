@@ -178,38 +178,32 @@ class LifecycleTest {
         Bounded.run("close", rt::close);
     }
 
-    @Test
-    void freezeFromAnItemOfAFreezableWorkqueueThrowsNamingIt() {
-        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
-        AtomicReference<Throwable> fromFreezable = new AtomicReference<>();
+    /** Calls {@code rt.freeze()} from an item of {@code wq}; returns what it threw, or null. */
+    private static Throwable freezeFromAnItemOf(CpuRuntime rt, Workqueue wq) {
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        rt.systemFreezableWq().queue(new Work("self-freezer", () -> {
+        wq.queue(new Work("freezer", () -> {
             try {
                 rt.freeze();
             } catch (Throwable t) {
-                fromFreezable.set(t);
+                thrown.set(t);
             } finally {
                 done.countDown();
             }
         }));
         Bounded.await(done, 10);
-        assertTrue(fromFreezable.get() instanceof IllegalStateException, "freeze() from a freezable item: " + fromFreezable.get());
-        assertTrue(fromFreezable.get().getMessage().contains("events_freezable"), fromFreezable.get().getMessage());
+        return thrown.get();
+    }
+
+    @Test
+    void freezeFromAnItemOfAFreezableWorkqueueThrowsNamingIt() {
+        CpuRuntime rt = CpuRuntime.builder().logicalCpus(2).jmx(false).build();
+        Throwable fromFreezable = freezeFromAnItemOf(rt, rt.systemFreezableWq());
+        assertTrue(fromFreezable instanceof IllegalStateException, "freeze() from a freezable item: " + fromFreezable);
+        assertTrue(fromFreezable.getMessage().contains("events_freezable"), fromFreezable.getMessage());
         assertFalse(rt.isFrozen(), "the refused freeze left the runtime frozen");
         // From an item of a non-freezable workqueue it waits for nothing of its own: allowed.
-        AtomicReference<Throwable> fromOther = new AtomicReference<>();
-        CountDownLatch done2 = new CountDownLatch(1);
-        rt.systemWq().queue(new Work("other-freezer", () -> {
-            try {
-                rt.freeze();
-            } catch (Throwable t) {
-                fromOther.set(t);
-            } finally {
-                done2.countDown();
-            }
-        }));
-        Bounded.await(done2);
-        assertEquals(null, fromOther.get());
+        assertEquals(null, freezeFromAnItemOf(rt, rt.systemWq()));
         assertTrue(rt.isFrozen());
         rt.thaw();
         Bounded.run("close", rt::close);
